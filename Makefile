@@ -1,0 +1,49 @@
+# The README's two set-up commands: `make run` serves the site, `make test` passes the tests.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+SECRET_FILE := .secret_key
+
+.PHONY: run serve test lint format check bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@ $(VENV)/.installed
+
+# A local secret key, made once and kept out of git: the site runs with DEBUG off.
+$(SECRET_FILE): | $(BIN)/python
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+	chmod 600 $@
+
+# Migrate, load the documented initiatives into an empty catalogue (never over
+# an editor's work), collect static files and serve on http://$(HOST):$(PORT)/.
+run: $(VENV)/.installed $(SECRET_FILE)
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py migrate --no-input
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py load_catalogue
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py collectstatic --no-input -v0
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed-test
+	$(BIN)/pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

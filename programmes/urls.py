@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "programmes"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("about/", views.about, name="about"),
+    path("accessibility/", views.accessibility, name="accessibility"),
+    path("programmes/", views.programme_list, name="list"),
+    path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
+    path("partners/", views.partner_list, name="partner_list"),
+    path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
+    path("healthz", views.healthz, name="healthz"),
+]

@@ -1,0 +1,198 @@
+"""Public pages of the catalogue. Every query starts from `Programme.objects.published()`."""
+
+from urllib.parse import urlencode
+
+from django.db import connection
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
+
+HOME = ("Home", "/")
+CATALOGUE = ("Programmes", "/programmes/")
+PARTNERS = ("Partners", "/partners/")
+
+GLOSSARY = [
+    (
+        "WRES",
+        "The Workforce Race Equality Standard: 9 indicators, required through the NHS "
+        "Standard Contract since April 2015.",
+    ),
+    (
+        "WDES",
+        "The Workforce Disability Equality Standard: 10 metrics, with data collection "
+        "mandatory since April 2019.",
+    ),
+    (
+        "EDI Improvement Plan",
+        "The NHS equality, diversity and inclusion improvement plan, "
+        "published in June 2023, with six high impact actions.",
+    ),
+    ("GLA", "The Greater London Authority."),
+    ("ICB and ICS", "Integrated care board and integrated care system."),
+]
+
+
+def _rows(pairs):
+    """Plain (key, text) pairs as rows for the summary list include."""
+    return [{"key": key, "items": [{"text": text}]} for key, text in pairs]
+
+
+def _catalogue_url(**params):
+    """The catalogue filtered by one facet value, e.g. tag="wres"."""
+    return f"{reverse('programmes:list')}?{urlencode(params)}"
+
+
+def _programme_facts(programme):
+    """The summary-list rows of a programme page; facets link to the filtered catalogue."""
+    rows = [
+        {
+            "key": "Status",
+            "items": [
+                {
+                    "text": programme.get_status_display(),
+                    "url": _catalogue_url(status=programme.status),
+                }
+            ],
+        },
+        {
+            "key": "Format",
+            "items": [
+                {"text": programme.get_kind_display(), "url": _catalogue_url(kind=programme.kind)}
+            ],
+        },
+    ]
+    if programme.launched_on:
+        rows.append({"key": "Launched", "items": [{"text": programme.launch_display}]})
+    audiences = [
+        {"text": a.name, "url": _catalogue_url(audience=a.slug)} for a in programme.audiences.all()
+    ]
+    if audiences:
+        rows.append({"key": "Who it is for", "items": audiences})
+    partners = [
+        {"text": r.partner.name, "url": r.partner.get_absolute_url(), "note": r.get_role_display()}
+        for r in programme.partner_roles.all()
+    ]
+    if partners:
+        rows.append({"key": "Partners", "items": partners})
+    tags = [{"text": t.name, "url": _catalogue_url(tag=t.slug)} for t in programme.tags.all()]
+    if tags:
+        rows.append({"key": "Topics", "items": tags})
+    return rows
+
+
+def _can_preview(request):
+    """Editors may see drafts; the public may not."""
+    return request.user.is_authenticated and request.user.has_perm("programmes.view_programme")
+
+
+@require_safe
+def home(request):
+    programmes = Programme.objects.published()
+    return render(
+        request,
+        "programmes/home.html",
+        {"programme_count": programmes.count()},
+    )
+
+
+@require_safe
+def about(request):
+    return render(
+        request, "programmes/about.html", {"breadcrumb": [HOME], "glossary": _rows(GLOSSARY)}
+    )
+
+
+@require_safe
+def accessibility(request):
+    return render(request, "programmes/accessibility.html", {"breadcrumb": [HOME]})
+
+
+@require_safe
+def programme_list(request):
+    programmes = Programme.objects.published().order_by("title")
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {"programmes": programmes, "breadcrumb": [HOME]},
+    )
+
+
+@require_safe
+def programme_detail(request, slug):
+    visible = Programme.objects.all() if _can_preview(request) else Programme.objects.published()
+    programme = (
+        visible.select_related("replaced_by")
+        .prefetch_related(
+            "audiences",
+            "contacts",
+            "links",
+            "tags",
+            Prefetch(
+                "partner_roles",
+                queryset=ProgrammePartner.objects.select_related("partner").order_by(
+                    "partner__name"
+                ),
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+    if programme is None:
+        # An address it had before still works: one permanent hop to today's.
+        old = ProgrammeSlug.objects.filter(slug=slug, programme__in=visible).select_related(
+            "programme"
+        )
+        old = get_object_or_404(old)
+        return HttpResponsePermanentRedirect(old.programme.get_absolute_url())
+    context = {
+        "programme": programme,
+        "facts": _programme_facts(programme),
+        "breadcrumb": [HOME, CATALOGUE],
+    }
+    return render(request, "programmes/programme_detail.html", context)
+
+
+@require_safe
+def partner_list(request):
+    published = Q(programmes__is_published=True)
+    partners = Partner.objects.annotate(
+        programme_count=Count("programmes", filter=published, distinct=True)
+    )
+    for partner in partners:
+        partner.programmes_note = (
+            f"{partner.get_kind_display()}. Involved in {partner.programme_count} "
+            f"programme{'' if partner.programme_count == 1 else 's'}."
+        )
+    return render(
+        request, "programmes/partner_list.html", {"partners": partners, "breadcrumb": [HOME]}
+    )
+
+
+@require_safe
+def partner_detail(request, slug):
+    partner = get_object_or_404(Partner, slug=slug)
+    roles = (
+        ProgrammePartner.objects.filter(
+            partner=partner, programme__in=Programme.objects.published()
+        )
+        .select_related("programme")
+        .order_by("programme__title")
+    )
+    context = {"partner": partner, "roles": roles, "breadcrumb": [HOME, PARTNERS]}
+    return render(request, "programmes/partner_detail.html", context)
+
+
+@require_safe
+def healthz(request):
+    """200 when the app and its database answer; 503 when the database does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+    return HttpResponse("ok\n", content_type="text/plain")

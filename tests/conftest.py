@@ -1,0 +1,83 @@
+"""Fixtures shared by the tests: the documented catalogue, and small records built on demand."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+
+from programmes.models import Audience, Contact, Partner, Programme, ProgrammeLink, ProgrammePartner
+
+
+@pytest.fixture
+def catalogue(db):
+    """The 12 documented initiatives, loaded from fixtures/ as `make run` loads them."""
+    call_command("load_catalogue", verbosity=0)
+    return Programme.objects.all()
+
+
+@pytest.fixture
+def partner(db):
+    return Partner.objects.create(
+        name="Example Partner Trust",
+        slug="example-partner-trust",
+        kind=Partner.Kind.NHS_ORGANISATION,
+    )
+
+
+@pytest.fixture
+def contact(db):
+    return Contact.objects.create(name="Example team", email="example.team@nhs.net")
+
+
+@pytest.fixture
+def audience(db):
+    audience, _ = Audience.objects.get_or_create(
+        slug="line-managers", defaults={"name": "Line managers and supervisors"}
+    )
+    return audience
+
+
+@pytest.fixture
+def programme(partner, contact, audience):
+    programme = Programme.objects.create(
+        title="Example Inclusion Programme",
+        summary="A short summary of the example programme.",
+        body="First paragraph.\n\n- one\n- two",
+        status=Programme.Status.IN_ACTION,
+        kind=Programme.Kind.TRAINING,
+        launched_on=datetime.date(2021, 7, 1),
+        launch_precision=Programme.Precision.MONTH,
+        is_published=True,
+    )
+    programme.audiences.add(audience)
+    programme.contacts.add(contact)
+    programme.tags.add("WRES", "leadership")
+    ProgrammePartner.objects.create(programme=programme, partner=partner, role="delivery")
+    ProgrammeLink.objects.create(
+        programme=programme, label="Register your interest", url="https://example.org/register"
+    )
+    return programme
+
+
+@pytest.fixture
+def make_programmes(partner, contact, audience):
+    """Build n published programmes, each with the relations a page shows."""
+
+    def make(n, prefix="Generated programme"):
+        made = []
+        for i in range(n):
+            p = Programme.objects.create(
+                title=f"{prefix} {i:05d}",
+                summary=f"Summary {i}",
+                status=Programme.Status.IN_ACTION if i % 3 else Programme.Status.BEING_DEVELOPED,
+                kind=Programme.Kind.TRAINING if i % 2 else Programme.Kind.TOOLKIT,
+                is_published=True,
+            )
+            p.audiences.add(audience)
+            p.contacts.add(contact)
+            p.tags.add(f"topic {i % 7}", "shared topic")
+            ProgrammePartner.objects.create(programme=p, partner=partner)
+            made.append(p)
+        return made
+
+    return make

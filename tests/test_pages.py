@@ -1,0 +1,148 @@
+"""Every public page: status and content."""
+
+import pytest
+
+from programmes.models import Programme
+
+
+def test_home(client, catalogue):
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "London Workforce Race Strategy" in html
+    assert 'href="/programmes/"' in html
+    assert "mailto:London.RaceStrategy@nhs.net" in html
+    assert "booklet" in html
+    assert "FutureNHS" in html
+    assert "October 2020" in html
+
+
+def test_catalogue_lists_every_published_programme_a_to_z(client, catalogue):
+    Programme.objects.create(title="AAA hidden draft", summary="s", is_published=False)
+    response = client.get("/programmes/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "AAA hidden draft" not in html
+    positions = [
+        html.index(f">{p.title}<".replace("&", "&amp;")) for p in Programme.objects.published()
+    ]
+    assert positions == sorted(positions)
+    assert len(positions) == 12
+    assert "12 programmes" in html
+    assert 'href="/programmes/active-bystander-training/"' in html
+    assert "nhsuk-card" in html
+    assert "In action" in html
+    assert "Training" in html
+
+
+def test_programme_page(client, catalogue):
+    response = client.get("/programmes/active-bystander-training/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Active Bystander Training</h1>" in html
+    assert "challenge poor behaviours" in html  # summary
+    assert "recommendation 8" in html  # body
+    assert 'href="/partners/the-active-bystander-training-company/"' in html
+    assert "Delivery partner" in html
+    assert 'href="mailto:London.RaceStrategy@nhs.net"' in html
+    assert "Last updated" in html
+    assert 'aria-label="Breadcrumb"' in html
+    assert 'href="/programmes/"' in html
+    assert "All NHS staff in London" in html
+    assert "bullying and harassment" in html
+
+
+def test_programme_page_shows_launch_date_at_its_precision(client, catalogue):
+    html = client.get("/programmes/london-de-bias-recruitment-toolkit/").content.decode()
+    assert "July 2021" in html
+    assert "1 July 2021" not in html
+
+
+def test_programme_page_shows_links(client, programme):
+    html = client.get(programme.get_absolute_url()).content.decode()
+    assert '<a href="https://example.org/register">Register your interest</a>' in html
+
+
+def test_draft_is_not_found_for_the_public(client, programme):
+    programme.is_published = False
+    programme.save()
+    assert client.get(programme.get_absolute_url()).status_code == 404
+
+
+def test_ended_programme_keeps_its_page_with_a_notice(client, programme):
+    programme.status = Programme.Status.ENDED
+    programme.ended_notice = "Use the new programme instead."
+    programme.save()
+    response = client.get(programme.get_absolute_url())
+    assert response.status_code == 200
+    assert "This programme has ended" in response.content.decode()
+    assert "Use the new programme instead." in response.content.decode()
+
+
+def test_partners(client, catalogue):
+    response = client.get("/partners/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "BRAP" in html
+    assert "Involved in 2 programmes" not in html
+    assert 'href="/partners/brap/"' in html
+
+
+def test_partner_page_lists_its_programmes(client, catalogue):
+    response = client.get("/partners/brap/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>BRAP</h1>" in html
+    assert 'href="/programmes/white-allies-programme/"' in html
+    assert "Designed and developed with" in html
+
+
+def test_about(client, db):
+    response = client.get("/about/")
+    assert response.status_code == 200
+    assert "15 recommendations" in response.content.decode()
+
+
+def test_body_is_rendered_as_safe_markdown(client, programme):
+    programme.body = (
+        "Hello <script>alert(1)</script> [x](javascript:alert(1)) and [ok](https://nhs.uk)"
+    )
+    programme.save()
+    html = client.get(programme.get_absolute_url()).content.decode()
+    assert "<script>alert" not in html
+    assert "javascript:" not in html
+    assert '<a href="https://nhs.uk" rel="noopener noreferrer">ok</a>' in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/programmes/no-such-programme/",
+        "/partners/no-such-partner/",
+        "/no/such/page/",
+        "/programmes/%00/",
+        "/programmes/..%2F..%2Fetc%2Fpasswd/",
+        "/programmes/caf%C3%A9/",
+        "/programmes/" + "a" * 300 + "/",
+    ],
+)
+def test_unknown_addresses_get_the_styled_404(client, db, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "nhsuk-header" in html
+    assert "Traceback" not in html
+
+
+def test_healthz(client, db):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok\n"
+
+
+def test_no_inline_script_or_style_on_pages(client, programme):
+    for path in ["/", "/programmes/", programme.get_absolute_url(), "/partners/", "/about/"]:
+        html = client.get(path).content.decode()
+        assert "<script>" not in html
+        assert 'style="' not in html
