@@ -81,3 +81,22 @@ def make_programmes(partner, contact, audience):
         return made
 
     return make
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the "Catalogue editors" group, as `manage.py add_editor` makes one."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("edna", email="edna@nhs.net", password="a long passphrase 9")
+    user.is_staff = True
+    user.save()
+    user.groups.add(Group.objects.get(name="Catalogue editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    # force_login: django-axes needs the request that a real sign-in carries.
+    client.force_login(editor)
+    return client
