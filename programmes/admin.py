@@ -253,6 +253,7 @@ class PartnerAdmin(HttpsURLs, ProgrammeCountMixin, SimpleHistoryAdmin):
     list_display = ["name", "kind", "programme_count", "website"]
     list_filter = ["kind"]
     search_fields = ["name", "description"]
+    ordering = ["name"]  # Meta.ordering is dropped by the count's GROUP BY
     prepopulated_fields = {"slug": ["name"]}
 
 
@@ -261,12 +262,14 @@ class ContactAdmin(HttpsURLs, ProgrammeCountMixin, SimpleHistoryAdmin):
     form = ContactAdminForm
     list_display = ["name", "email", "phone", "programme_count"]
     search_fields = ["name", "email"]
+    ordering = ["name"]
 
 
 @admin.register(Audience)
 class AudienceAdmin(ProgrammeCountMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "programme_count"]
     search_fields = ["name"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
