@@ -46,7 +46,9 @@ class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
     programme may remove them. Their own history keeps the removed rows.
     """
 
-    extra = 0
+    # One blank row, so a partner or link can be added without JavaScript
+    # (with it, "Add another" adds more). A blank row left untouched is ignored.
+    extra = 1
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("programmes.change_programme")

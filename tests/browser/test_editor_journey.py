@@ -1,0 +1,153 @@
+"""An editor's whole journey in a real Chromium: sign in to the admin, add a programme
+with tags and a partner, publish it, and find it on the public catalogue through a filter.
+
+It runs against pytest-django's live server with DEBUG off, as in production: the
+session and CSRF cookies are `__Host-` and Secure, which Chromium accepts on
+http://localhost (a potentially trustworthy origin).
+"""
+
+import os
+import re
+import shutil
+
+import pytest
+
+# Playwright's sync API runs an event loop in this thread; Django must allow the
+# ORM calls made around it. Set before the test database is created.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
+]
+PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
+
+pytestmark = pytest.mark.browser
+
+
+# --- Minimal browser fixtures (TESTING.md), until tests/browser/conftest.py lands ----
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not (shutil.which(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
+    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def site(browser, live_server, transactional_db):
+    from django.core.management import call_command
+
+    call_command("load_catalogue", verbosity=0)
+
+    class Site:
+        def url(self, path="/"):
+            return live_server.url + path
+
+    return Site()
+
+
+# --- The journey ----------------------------------------------------------------
+
+
+def _sign_in(page, site, username):
+    page.goto(site.url("/admin/"))
+    assert "/admin/login/" in page.url
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def test_editor_adds_publishes_and_finds_a_programme(site, page, editor):
+    from programmes.models import Programme
+
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    _sign_in(page, site, editor.username)
+    assert page.url == site.url("/admin/"), page.locator("body").inner_text()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["__Host-sessionid"]["secure"]
+    assert cookies["__Host-sessionid"]["httpOnly"]
+
+    page.goto(site.url("/admin/programmes/programme/add/"))
+    page.get_by_label("Title:").press_sequentially("Reciprocal Mentoring for Inclusion")
+    # The slug is filled from the title as the editor types (prepopulated field).
+    assert page.get_by_label("Slug:").input_value() == "reciprocal-mentoring-for-inclusion", errors
+    page.get_by_label("Summary:").fill(
+        "Senior leaders and staff from minority ethnic backgrounds mentor each other."
+    )
+    page.get_by_label("Format:").select_option("training")
+
+    # An existing tag through autocomplete, a new one typed.
+    tags = page.locator(".field-tags .select2-container")
+    tags.click()
+    page.locator(".select2-search__field:focus").fill("WRE")
+    page.locator(".select2-results__option", has_text="WRES").click()
+    page.get_by_label("Add new tags:").fill("reciprocal mentoring")
+
+    # A partner through autocomplete, in the partners' blank row.
+    page.locator("#partner_roles-group .field-partner .select2-container").first.click()
+    page.locator(".select2-search__field:focus").fill("BRAP")
+    page.locator(".select2-results__option", has_text="BRAP").click()
+
+    page.get_by_role("button", name="Save and publish").click()
+    page.wait_for_load_state()
+    body = page.locator("body").inner_text()
+    assert "is published" in body, body[:2000]
+
+    programme = Programme.objects.get(title="Reciprocal Mentoring for Inclusion")
+    assert programme.is_published
+    assert sorted(programme.tags.names(), key=str.lower) == ["reciprocal mentoring", "WRES"]
+    assert [p.name for p in programme.partners.all()] == ["BRAP"]
+    assert programme.history.earliest().history_user == editor
+
+    # The public catalogue, as a visitor: filter by the new tag with the filter form.
+    visitor = page.context.browser.new_context(locale="en-GB")
+    public = visitor.new_page()
+    public.goto(site.url("/programmes/"))
+    public.get_by_label(re.compile(r"^Reciprocal mentoring \(1\)$")).check()
+    public.get_by_role("button", name="Apply").click()
+    public.wait_for_load_state()
+    assert "tag=reciprocal-mentoring" in public.url
+    titles = [t.strip() for t in public.locator("main .nhsuk-card__link").all_inner_texts()]
+    assert titles == ["Reciprocal Mentoring for Inclusion"]
+    public.get_by_role("link", name="Reciprocal Mentoring for Inclusion").click()
+    assert (
+        public.get_by_role("heading", level=1).inner_text() == "Reciprocal Mentoring for Inclusion"
+    )
+    assert "BRAP" in public.locator("main").inner_text()
+    visitor.close()
+
+    # The strict Content Security Policy did not block anything the admin needed...
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    # ...and a blocked inline script would have been seen here.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.x = 1'; document.body.append(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert [e for e in errors if "Content Security Policy" in e], errors
