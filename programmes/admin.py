@@ -38,6 +38,11 @@ class HttpsURLs:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+class CatalogueHistoryAdmin(SimpleHistoryAdmin):
+    # Names the editor without linking to their account (editors may not open it).
+    object_history_list_template = "admin/programmes/object_history_list.html"
+
+
 class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
     """Rows that belong to a programme: editing them is editing the programme.
 
@@ -121,7 +126,7 @@ def _save_each(modeladmin, request, queryset, field, value, message):
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(CatalogueHistoryAdmin):
     form = ProgrammeAdminForm
     list_display = [
         "title",
@@ -146,7 +151,6 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
     inlines = [ProgrammePartnerInline, ProgrammeLinkInline, ProgrammeSlugInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_per_page = 50
-    history_list_display = ["status", "is_published"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
         (
@@ -250,7 +254,7 @@ class ProgrammeCountMixin:
 
 
 @admin.register(Partner)
-class PartnerAdmin(HttpsURLs, ProgrammeCountMixin, SimpleHistoryAdmin):
+class PartnerAdmin(HttpsURLs, ProgrammeCountMixin, CatalogueHistoryAdmin):
     form = PartnerAdminForm
     list_display = ["name", "kind", "programme_count", "website"]
     list_filter = ["kind"]
@@ -260,7 +264,7 @@ class PartnerAdmin(HttpsURLs, ProgrammeCountMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Contact)
-class ContactAdmin(HttpsURLs, ProgrammeCountMixin, SimpleHistoryAdmin):
+class ContactAdmin(HttpsURLs, ProgrammeCountMixin, CatalogueHistoryAdmin):
     form = ContactAdminForm
     list_display = ["name", "email", "phone", "programme_count"]
     search_fields = ["name", "email"]

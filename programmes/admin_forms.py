@@ -35,6 +35,28 @@ def tag_snapshot(names):
     return ", ".join(sorted(names, key=str.lower))
 
 
+# The relations Programme's HistoricalRecords(m2m_fields=...) keeps.
+HISTORY_M2M_FIELDS = ["audiences", "contacts"]
+
+
+def copy_relations_into_latest_record(programme):
+    """Give the programme's latest history record its relations as they are now.
+
+    The record is made when the row is saved, before the form saves the
+    relations; copy them as simple_history does: each row of the relation's table.
+    """
+    record = programme.history.latest()
+    for name in HISTORY_M2M_FIELDS:
+        through = Programme._meta.get_field(name).remote_field.through
+        columns = [f.name for f in through._meta.fields]
+        copies = getattr(record, name)
+        copies.all().delete()
+        copies.model._default_manager.bulk_create(
+            copies.model(history=record, **{c: getattr(row, c) for c in columns})
+            for row in through._default_manager.filter(programme=programme)
+        )
+
+
 class ProgrammeAdminForm(forms.ModelForm):
     # Tags already in use are picked with autocomplete; new ones are typed
     # below. Typing an existing name also works (ignoring capitals), so the
@@ -178,6 +200,17 @@ class ProgrammeAdminForm(forms.ModelForm):
                 "This programme has ended: tell staff where to go instead, "
                 "or choose the programme that replaces it.",
             )
+
+    def _save_m2m(self):
+        # One history record per save: each relation set would add a record of
+        # its own; skip those and complete the record the save made instead.
+        programme = self.instance
+        programme.skip_history_when_saving = True
+        try:
+            super()._save_m2m()
+        finally:
+            del programme.skip_history_when_saving
+        copy_relations_into_latest_record(programme)
 
     def save(self, commit=True):
         if "tags" in self.cleaned_data:

@@ -88,7 +88,13 @@ def editor(db):
     """A member of the "Catalogue editors" group, as `manage.py add_editor` makes one."""
     from django.contrib.auth.models import Group, User
 
-    user = User.objects.create_user("edna", email="edna@nhs.net", password="a long passphrase 9")
+    user = User.objects.create_user(
+        "edna",
+        email="edna@nhs.net",
+        password="a long passphrase 9",
+        first_name="Edna",
+        last_name="Editor",
+    )
     user.is_staff = True
     user.save()
     user.groups.add(Group.objects.get(name="Catalogue editors"))

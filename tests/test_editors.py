@@ -218,7 +218,9 @@ def test_history_lists_changes_with_the_editors_name(editor_client, editor, prog
     assert editor_client.post(change_url(programme), data).status_code == 302
     html = editor_client.get(f"/admin/programmes/programme/{programme.pk}/history/").content
     html = html.decode()
-    assert "edna" in html
+    assert "<td>Edna Editor</td>" in html  # named, not linked to an account editors cannot open
+    assert "/admin/auth/user/" not in html
+    assert "Tags:" in html
     assert "Example Inclusion Programme 2" in html
     assert "mentoring" in html  # the tags' change is listed
     latest = programme.history.latest()
@@ -315,3 +317,69 @@ class _Sink:
 
     def flush(self):
         pass
+
+
+def test_one_save_makes_one_history_record_with_its_relations(
+    editor_client, programme, audience, contact
+):
+    from programmes.models import Audience, Contact
+
+    new_audience = Audience.objects.create(name="Senior leaders", slug="senior-leaders")
+    new_contact = Contact.objects.create(name="Other team", email="other@nhs.net")
+    before = programme.history.count()
+    page = editor_client.get(change_url(programme))
+    data = admin_form_data(
+        page,
+        title="Retitled",
+        audiences=[str(new_audience.pk)],
+        contacts=[str(contact.pk), str(new_contact.pk)],
+    )
+    assert editor_client.post(change_url(programme), data).status_code == 302
+    assert programme.history.count() == before + 1
+    record = programme.history.latest()
+    assert record.title == "Retitled"
+    assert [r.audience_id for r in record.audiences.all()] == [new_audience.pk]
+    assert sorted(r.contact_id for r in record.contacts.all()) == sorted(
+        [contact.pk, new_contact.pk]
+    )
+    # Reverting to the version before brings back its audience.
+    earlier = programme.history.order_by("-history_date")[1]
+    url = f"/admin/programmes/programme/{programme.pk}/history/{earlier.pk}/"
+    assert editor_client.post(url, admin_form_data(editor_client.get(url))).status_code == 302
+    assert programme.history.count() == before + 2
+    assert [r.audience_id for r in programme.history.latest().audiences.all()] == [audience.pk]
+    assert list(programme.audiences.all()) == [audience]
+    assert list(programme.contacts.all()) == [contact]
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "old", "new"),
+    [
+        ("partner", "name", "Example Partner Trust", "Renamed Trust"),
+        ("contact", "phone", "", "020 7946 0000"),
+    ],
+)
+def test_partner_and_contact_changes_are_recorded_and_revertible(
+    editor_client, editor, partner, contact, model, field, old, new
+):
+    obj = {"partner": partner, "contact": contact}[model]
+    url = f"/admin/programmes/{model}/{obj.pk}/change/"
+    assert (
+        editor_client.post(url, admin_form_data(editor_client.get(url), **{field: new})).status_code
+        == 302
+    )
+    obj.refresh_from_db()
+    assert getattr(obj, field) == new
+    latest = obj.history.latest()
+    assert latest.history_user == editor
+    assert getattr(latest, field) == new
+    history_page = editor_client.get(
+        f"/admin/programmes/{model}/{obj.pk}/history/"
+    ).content.decode()
+    assert new in history_page
+    first = obj.history.earliest()
+    revert_url = f"/admin/programmes/{model}/{obj.pk}/history/{first.pk}/"
+    response = editor_client.post(revert_url, admin_form_data(editor_client.get(revert_url)))
+    assert response.status_code == 302
+    obj.refresh_from_db()
+    assert getattr(obj, field) == old
