@@ -10,7 +10,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
@@ -38,9 +38,23 @@ class HttpsURLs:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+def _number_or_404(*values):
+    # simple_history's URLs accept any text as ids and would fail with a 500.
+    if not all(str(v).isdigit() for v in values):
+        raise Http404("No such record or version")
+
+
 class CatalogueHistoryAdmin(SimpleHistoryAdmin):
     # Names the editor without linking to their account (editors may not open it).
     object_history_list_template = "admin/programmes/object_history_list.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        _number_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _number_or_404(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ProgrammeChildInline(HttpsURLs, admin.TabularInline):

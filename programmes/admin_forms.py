@@ -181,6 +181,11 @@ class ProgrammeAdminForm(forms.ModelForm):
                     "new_tags", f"“{name[:30]}…” is too long for a tag: 100 characters at most."
                 )
                 return
+            if not slugify(name):
+                self.add_error(
+                    "new_tags", f"“{name}” cannot be a tag: use letters or numbers in it."
+                )
+                return
             if name.lower() in seen:
                 continue
             seen.add(name.lower())

@@ -319,3 +319,44 @@ def test_the_admin_pages_have_no_inline_style_from_our_templates(editor_client, 
     html = editor_client.get(change_url(programme)).content.decode()
     assert 'name="_unpublish"' in html
     assert "<script>" not in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/admin/programmes/programme/{pk}/history/abc/",
+        "/admin/programmes/programme/abc/history/",
+        "/admin/programmes/programme/abc/history/1/",
+        "/admin/programmes/programme/999999/history/",
+        "/admin/programmes/programme/{pk}/history/999999/",
+        "/admin/programmes/partner/x/history/",
+        "/admin/programmes/contact/1e3/history/",
+    ],
+)
+def test_malformed_history_addresses_are_not_found(editor_client, programme, path):
+    assert editor_client.get(path.format(pk=programme.pk)).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["review=bogus", "status__exact=bogus", "updated_at__gte=garbage", "o=99", "p=abc"],
+)
+def test_malformed_changelist_parameters_do_not_fail(editor_client, programme, query):
+    response = editor_client.get(f"{CHANGELIST}?{query}")
+    assert response.status_code in (200, 302)
+
+
+@pytest.mark.parametrize(
+    ("new_tags", "message"),
+    [
+        ("good, !!!", "cannot be a tag"),
+        ("x" * 101, "too long for a tag"),
+        ("y" * 501, "at most 500"),
+    ],
+)
+def test_unusable_new_tags_get_a_message(editor_client, programme, new_tags, message):
+    page = editor_client.get(change_url(programme))
+    response = editor_client.post(change_url(programme), admin_form_data(page, new_tags=new_tags))
+    assert response.status_code == 200
+    assert message in str(_errors(response)["new_tags"])
+    assert "good" not in programme.tags.names()
