@@ -186,6 +186,11 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         ),
     ]
 
+    def get_inlines(self, request, obj):
+        if obj is None:  # a new programme has no old addresses
+            return [i for i in self.inlines if i is not ProgrammeSlugInline]
+        return self.inlines
+
     def save_model(self, request, obj, form, change):
         # The buttons beside Save (see admin/programmes/programme/submit_line.html).
         if "_publish" in request.POST:
@@ -214,10 +219,13 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         return HttpResponseRedirect(request.path)
 
     def response_change(self, request, obj):
+        if "_popup" in request.POST:
+            return super().response_change(request, obj)
         return self._after_button(request, obj) or super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        if any(b in request.POST for b in ("_publish", "_unpublish", "_reviewed")):
+        buttons = ("_publish", "_unpublish", "_reviewed")
+        if "_popup" not in request.POST and any(b in request.POST for b in buttons):
             self._after_button(request, obj)
             return HttpResponseRedirect(reverse("admin:programmes_programme_change", args=[obj.pk]))
         return super().response_add(request, obj, post_url_continue)

@@ -360,3 +360,7 @@ def test_unusable_new_tags_get_a_message(editor_client, programme, new_tags, mes
     assert response.status_code == 200
     assert message in str(_errors(response)["new_tags"])
     assert "good" not in programme.tags.names()
+
+
+def test_the_add_page_has_no_old_addresses_section(editor_client):
+    assert "Old web addresses" not in editor_client.get(ADD_URL).content.decode()
