@@ -125,6 +125,40 @@ class NeedsReviewFilter(admin.SimpleListFilter):
         return queryset
 
 
+VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
+
+
+def _partner_and_link_changes(programme_id, limit=100):
+    """The programme's partner and link rows as they were added, changed and removed,
+    newest first, for its History page (their own history keeps them)."""
+    roles = list(
+        ProgrammePartner.history.filter(programme_id=programme_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    links = list(
+        ProgrammeLink.history.filter(programme_id=programme_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    names = dict(
+        Partner.objects.filter(pk__in={r.partner_id for r in roles}).values_list("pk", "name")
+    )
+    changes = [
+        (
+            r,
+            f"{VERBS[r.history_type]} partner {names.get(r.partner_id, '(since deleted)')}: "
+            f"{r.get_role_display()}",
+        )
+        for r in roles
+    ] + [(r, f"{VERBS[r.history_type]} link “{r.label}”: {r.url}") for r in links]
+    changes.sort(key=lambda change: change[0].history_date, reverse=True)
+    return [
+        {"date": r.history_date, "user": r.history_user, "text": text}
+        for r, text in changes[:limit]
+    ]
+
+
 def _save_each(modeladmin, request, queryset, field, value, message):
     """Set a field and save one by one, so each change is in the edit history under the
     editor's name (a bulk update() would bypass it)."""
@@ -185,6 +219,11 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
         ),
     ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        _number_or_404(object_id)
+        context = {"related_changes": _partner_and_link_changes(int(object_id))}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
 
     def get_inlines(self, request, obj):
         if obj is None:  # a new programme has no old addresses

@@ -383,3 +383,24 @@ def test_partner_and_contact_changes_are_recorded_and_revertible(
     assert response.status_code == 302
     obj.refresh_from_db()
     assert getattr(obj, field) == old
+
+
+def test_partner_and_link_changes_show_on_the_programme_history(editor_client, programme, partner):
+    url = change_url(programme)
+    page = editor_client.get(url)
+    data = admin_form_data(
+        page,
+        **{
+            "partner_roles-0-role": "design",
+            "links-0-DELETE": "on",
+        },
+    )
+    assert editor_client.post(url, data).status_code == 302
+    assert not programme.links.exists()
+    html = editor_client.get(f"/admin/programmes/programme/{programme.pk}/history/").content
+    html = html.decode()
+    assert "Partners and links" in html
+    assert "Changed partner Example Partner Trust: Designed and developed with" in html
+    assert "Removed link “Register your interest”: https://example.org/register" in html
+    assert "Added partner Example Partner Trust: Delivery partner" in html
+    assert "<td>Edna Editor</td>" in html
