@@ -52,6 +52,7 @@ def test_changelist_query_count_does_not_grow(
         "updated_at__gte=2020-01-01+00%3A00%3A00%2B00%3A00",
         "last_reviewed_on__isnull=True",
         "q=leadership",
+        "_facets=True",
     ],
 )
 def test_every_filter_answers(editor_client, programme, query):
