@@ -348,6 +348,7 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class CatalogueTagAdmin(TagAdmin):
     list_display = ["name", "slug", "programme_count"]
+    inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
 
     @admin.display(description="programmes", ordering="programme_count")
     def programme_count(self, obj):
@@ -355,7 +356,9 @@ class CatalogueTagAdmin(TagAdmin):
 
     def get_queryset(self, request):
         return (
-            super().get_queryset(request).annotate(programme_count=Count("taggit_taggeditem_items"))
+            super()
+            .get_queryset(request)
+            .annotate(programme_count=Count("programmes_taggedprogramme_items"))
         )
 
     def get_actions(self, request):
