@@ -144,6 +144,8 @@ def test_the_edit_form_can_unpublish(editor_client, programme):
         "/admin/auth/user/add/",
         "/admin/auth/group/",
         "/admin/auth/group/add/",
+        "/admin/axes/accessattempt/",
+        "/admin/axes/accesslog/",
     ],
 )
 def test_editors_cannot_touch_users_or_groups(editor_client, path):
@@ -299,6 +301,13 @@ def test_add_editor_makes_an_existing_account_an_editor(db):
     user = User.objects.get(username="kim")
     assert user.is_staff
     assert user.groups.filter(name="Catalogue editors").exists()
+
+
+def test_add_editor_leaves_superusers_alone(admin_user):
+    with pytest.raises(CommandError, match="superuser"):
+        call_command("add_editor", admin_user.username, stdout=_Sink())
+    admin_user.refresh_from_db()
+    assert not admin_user.groups.exists()
 
 
 def test_add_editor_dry_run_changes_nothing(db):
