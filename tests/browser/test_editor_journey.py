@@ -47,13 +47,33 @@ def browser():
         browser.close()
 
 
+def _context(browser, **options):
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 800}, locale="en-GB", **options
+    )
+    context.set_default_timeout(10_000)
+    return context
+
+
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
+    context = _context(browser)
+    yield context.new_page()
     context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """A page in a context (cookies) of its own."""
+    contexts = []
+
+    def make(**options):
+        contexts.append(_context(browser, **options))
+        return contexts[-1].new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 @pytest.fixture
@@ -81,9 +101,10 @@ def _sign_in(page, site, username):
     page.wait_for_load_state()
 
 
-def test_editor_adds_publishes_and_finds_a_programme(site, page, editor):
+def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, editor):
     from programmes.models import Programme
 
+    visitor, page = page, new_page()  # the editor signs in in a context of their own
     errors = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
 
@@ -126,8 +147,7 @@ def test_editor_adds_publishes_and_finds_a_programme(site, page, editor):
     assert programme.history.earliest().history_user == editor
 
     # The public catalogue, as a visitor: filter by the new tag with the filter form.
-    visitor = page.context.browser.new_context(locale="en-GB")
-    public = visitor.new_page()
+    public = visitor
     public.goto(site.url("/programmes/"))
     public.get_by_label(re.compile(r"^Reciprocal mentoring \(1\)$")).check()
     public.get_by_role("button", name="Apply").click()
@@ -140,7 +160,6 @@ def test_editor_adds_publishes_and_finds_a_programme(site, page, editor):
         public.get_by_role("heading", level=1).inner_text() == "Reciprocal Mentoring for Inclusion"
     )
     assert "BRAP" in public.locator("main").inner_text()
-    visitor.close()
 
     # The strict Content Security Policy did not block anything the admin needed...
     assert not [e for e in errors if "Content Security Policy" in e], errors
