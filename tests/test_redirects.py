@@ -1,5 +1,6 @@
 """No link ever breaks: old addresses answer with one permanent redirect to today's page."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,13 @@ def assert_answers(client, url):
         return target
     assert response.status_code == 200, f"{url} answered {response.status_code}"
     return url
+
+
+def test_the_list_holds_programme_addresses_only():
+    urls = published_urls()
+    assert urls
+    for url in urls:
+        assert re.fullmatch(r"/programmes/[a-z0-9]+(-[a-z0-9]+)*/", url), url
 
 
 def test_the_list_has_every_documented_initiative(catalogue):
