@@ -1,0 +1,47 @@
+"""axe-core finds no WCAG 2.0/2.1/2.2 A or AA violation on any kind of page."""
+
+import pytest
+
+from tests.browser.checks import WCAG_AA_TAGS
+from tests.browser.finder import assert_finder_view
+from tests.browser.pages import CONTENT_PAGES, FINDER_PAGES
+
+
+def test_no_axe_violations_on_content_pages(full_site, page, axe_check):
+    problems = []
+    for name, path in CONTENT_PAGES.items():
+        response = page.goto(full_site.url(path))
+        expected = 404 if name == "404" else 200
+        if response.status != expected:
+            problems.append(f"{path}: status {response.status}, expected {expected}")
+        try:
+            axe_check(page)
+        except AssertionError as failure:
+            problems.append(str(failure))
+    assert not problems, "\n\n".join(problems)
+
+
+@pytest.mark.parametrize("name", FINDER_PAGES)
+def test_no_axe_violations_on_catalogue_views(full_site, page, axe_check, name):
+    page.goto(full_site.url(FINDER_PAGES[name]))
+    assert_finder_view(page, name)
+    axe_check(page)
+
+
+def test_the_axe_check_can_fail(page, axe):
+    """A link with no text is a violation: if axe missed it, the checks above would prove nothing."""
+    page.set_content(
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Broken page</title></head>'
+        '<body><main><h1>Broken</h1><a href="/somewhere"></a></main></body></html>'
+    )
+    results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS}})
+    assert "link-name" in {v["id"] for v in results.response["violations"]}
+
+
+def test_the_axe_fixture_fails_on_a_violation(page, axe_check):
+    page.set_content(
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Broken page</title></head>'
+        '<body><main><h1>Broken</h1><a href="/somewhere"></a></main></body></html>'
+    )
+    with pytest.raises(AssertionError, match="link-name"):
+        axe_check(page)
