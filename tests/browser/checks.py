@@ -169,7 +169,10 @@ def remember_unfocused_look(page):
     page.evaluate(
         """() => {
           const look = (el) => {
-            const parts = [el, el.parentElement, el.closest('.nhsuk-card')].filter(Boolean);
+            // Where NHS.UK draws the focus style: the element, its label (checkboxes),
+            // its text (details summary), its parent or its card.
+            const parts = [el, ...(el.labels || []), ...[...el.children].slice(0, 2),
+                           el.parentElement, el.closest('.nhsuk-card')].filter(Boolean);
             const props = ['outline-style', 'outline-width', 'outline-color', 'box-shadow',
                            'background-color', 'color', 'text-decoration-line', 'border-color'];
             const out = [];

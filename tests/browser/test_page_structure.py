@@ -1,15 +1,12 @@
 """Headings, landmarks, titles, language and link text on every kind of page."""
 
-import pytest
-
 from tests.browser.checks import (
     heading_problems,
     landmark_problems,
     link_text_problems,
     title_and_language_problems,
 )
-from tests.browser.finder import assert_finder_view
-from tests.browser.pages import CONTENT_PAGES, FINDER_PAGES, LIVE_PROGRAMME, LIVE_PROGRAMME_TITLE
+from tests.browser.pages import ALL_PAGES, LIVE_PROGRAMME, LIVE_PROGRAMME_TITLE
 
 CHECKS = [heading_problems, landmark_problems, title_and_language_problems, link_text_problems]
 
@@ -18,9 +15,9 @@ def _problems(page, name):
     return [f"{name} ({page.url}): {problem}" for check in CHECKS for problem in check(page)]
 
 
-def test_structure_of_content_pages(full_site, page):
+def test_structure_of_every_kind_of_page(full_site, page):
     problems, titles = [], {}
-    for name, path in CONTENT_PAGES.items():
+    for name, path in ALL_PAGES.items():
         page.goto(full_site.url(path))
         problems += _problems(page, name)
         titles.setdefault(page.title(), []).append(name)
@@ -34,14 +31,6 @@ def test_programme_page_title_names_the_programme(full_site, page):
     page.goto(full_site.url(LIVE_PROGRAMME))
     assert page.title() == f"{LIVE_PROGRAMME_TITLE} - LWRS programmes"
     assert page.locator("h1").inner_text() == LIVE_PROGRAMME_TITLE
-
-
-@pytest.mark.parametrize("name", FINDER_PAGES)
-def test_structure_of_catalogue_views(full_site, page, name):
-    page.goto(full_site.url(FINDER_PAGES[name]))
-    assert_finder_view(page, name)
-    problems = _problems(page, name)
-    assert not problems, "\n".join(problems)
 
 
 def test_the_structure_checks_can_fail(page):
@@ -81,7 +70,7 @@ def test_no_javascript_errors_on_any_page(full_site, page):
             errors.append(f"{page.url}: console {message.type}: {message.text} ({where})")
 
     page.on("console", on_console)
-    for path in CONTENT_PAGES.values():
+    for path in ALL_PAGES.values():
         page.goto(full_site.url(path))
         # The module script has run once its (deferred) work is done.
         page.wait_for_function("() => document.body.classList.contains('js-enabled')")

@@ -3,8 +3,7 @@
 import pytest
 
 from tests.browser.checks import clipped_content, horizontal_overflow
-from tests.browser.finder import assert_finder_view
-from tests.browser.pages import CONTENT_PAGES, FINDER_PAGES
+from tests.browser.pages import ALL_PAGES
 
 # 320 CSS pixels: a 1280px window at 400% zoom, the width WCAG 1.4.10 names.
 NARROW = {"viewport": {"width": 320, "height": 640}}
@@ -48,7 +47,7 @@ def text_zoomed_page(new_page):
 def test_no_page_scrolls_sideways_at_320_css_pixels(full_site, narrow_page, narrow_nojs_page):
     problems = []
     for page in (narrow_page, narrow_nojs_page):
-        for path in CONTENT_PAGES.values():
+        for path in ALL_PAGES.values():
             problems += _problems(page, full_site.url(path), [horizontal_overflow, clipped_content])
     assert not problems, "\n".join(problems)
 
@@ -56,7 +55,7 @@ def test_no_page_scrolls_sideways_at_320_css_pixels(full_site, narrow_page, narr
 def test_nothing_is_cut_off_at_200_percent_zoom(full_site, zoomed_page, text_zoomed_page):
     problems = []
     for page in (zoomed_page, text_zoomed_page):
-        for path in CONTENT_PAGES.values():
+        for path in ALL_PAGES.values():
             problems += _problems(page, full_site.url(path), [horizontal_overflow, clipped_content])
     assert not problems, "\n".join(problems)
 
@@ -73,16 +72,6 @@ def test_text_zoom_really_makes_text_bigger(full_site, page, text_zoomed_page):
     text_zoomed_page.goto(full_site.url("/about/"))
     assert text_zoomed_page.evaluate(root) == 2 * page.evaluate(root)
     assert text_zoomed_page.evaluate(body) >= 1.5 * page.evaluate(body)
-
-
-@pytest.mark.parametrize("name", FINDER_PAGES)
-def test_catalogue_views_reflow(full_site, narrow_page, zoomed_page, name):
-    problems = []
-    for page in (narrow_page, zoomed_page):
-        page.goto(full_site.url(FINDER_PAGES[name]))
-        assert_finder_view(page, name)
-        problems += [f"{page.url}: {p}" for p in horizontal_overflow(page) + clipped_content(page)]
-    assert not problems, "\n".join(problems)
 
 
 def test_the_reflow_checks_can_fail(narrow_page):
