@@ -98,6 +98,16 @@ def title_and_language_problems(page):
     return problems
 
 
+def template_leak_problems(page):
+    """Template syntax shown to visitors, e.g. a Django comment split over lines."""
+    text = page.locator("body").inner_text()
+    return [
+        f"template syntax on the page: {t!r}"
+        for t in ("{#", "#}", "{%", "%}", "{{", "}}")
+        if t in text
+    ]
+
+
 def link_text_problems(page):
     """Every link names where it goes; one name never leads to two places."""
     links = page.evaluate(

@@ -4,11 +4,18 @@ from tests.browser.checks import (
     heading_problems,
     landmark_problems,
     link_text_problems,
+    template_leak_problems,
     title_and_language_problems,
 )
 from tests.browser.pages import ALL_PAGES, LIVE_PROGRAMME, LIVE_PROGRAMME_TITLE
 
-CHECKS = [heading_problems, landmark_problems, title_and_language_problems, link_text_problems]
+CHECKS = [
+    heading_problems,
+    landmark_problems,
+    title_and_language_problems,
+    link_text_problems,
+    template_leak_problems,
+]
 
 
 def _problems(page, name):
@@ -37,7 +44,8 @@ def test_the_structure_checks_can_fail(page):
     page.set_content(
         "<!DOCTYPE html><html><head><title>Untitled</title></head><body>"
         "<h2>Second</h2><h1>One</h1><h1>Two</h1><h4>Deep</h4>"
-        '<a href="/a">click here</a><a href="/b">Partners</a><a href="/c">Partners</a></body></html>'
+        '<a href="/a">click here</a><a href="/b">Partners</a><a href="/c">Partners</a>'
+        "<p>{# a comment #}</p></body></html>"
     )
     found = " ".join(p for check in CHECKS for p in check(page))
     for expected in (
@@ -51,6 +59,7 @@ def test_the_structure_checks_can_fail(page):
         "expected en-GB",
         "'click here'",
         "'partners' leads to 2 places",
+        "template syntax on the page: '{#'",
     ):
         assert expected in found
 
