@@ -190,6 +190,9 @@ def axe_check(axe):
     def check(page):
         options = {
             "runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
+            # WCAG 2.5.3 (label in name): axe marks its rule experimental and leaves it
+            # off unless asked; speech-recognition users need it.
+            "rules": {"label-content-name-mismatch": {"enabled": True}},
             "resultTypes": ["violations"],
         }
         results = axe.run(page, options=options)

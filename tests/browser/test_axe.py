@@ -45,3 +45,13 @@ def test_the_axe_fixture_fails_on_a_violation(page, axe_check):
     )
     with pytest.raises(AssertionError, match="link-name"):
         axe_check(page)
+
+
+def test_the_axe_fixture_checks_label_in_name(page, axe_check):
+    """WCAG 2.5.3: axe's rule for it is experimental; the fixture turns it on."""
+    page.set_content(
+        '<!DOCTYPE html><html lang="en-GB"><head><title>Mismatch</title></head><body><main>'
+        '<h1>Mismatch</h1><a href="/" aria-label="Go home">Programme catalogue</a></main></body></html>'
+    )
+    with pytest.raises(AssertionError, match="label-content-name-mismatch"):
+        axe_check(page)
