@@ -53,8 +53,11 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+_written_this_run = []
+
+
 def pytest_terminal_summary(terminalreporter):
-    if SCREENSHOTS.is_dir() and any(SCREENSHOTS.glob("*.png")):
+    if _written_this_run:
         terminalreporter.write_sep("-", "screenshots")
         terminalreporter.write_line(f"Screenshots for a person to look at: {SCREENSHOTS}")
 
@@ -70,10 +73,14 @@ def playwright():
 def browser(playwright):
     path = CHROMIUM if os.path.isabs(CHROMIUM) else shutil.which(CHROMIUM)
     if not path or not os.access(path, os.X_OK):
-        pytest.skip(
+        reason = (
             f"Chromium not found at {CHROMIUM}: install it with "
             "`apt-get install chromium` (or set CHROMIUM=/path/to/chromium)"
         )
+        # .ci/run installs Chromium: in CI a missing browser is a failure, never a skip.
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
     browser = playwright.chromium.launch(executable_path=path, headless=True, args=CHROMIUM_ARGS)
     yield browser
     browser.close()
@@ -206,5 +213,7 @@ def axe_check(axe):
 
 @pytest.fixture(scope="session")
 def screenshot_dir():
+    """Where tests write screenshots; the run's summary prints it when a test used it."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    _written_this_run.append(SCREENSHOTS)
     return SCREENSHOTS

@@ -1,4 +1,5 @@
-"""Reflow (WCAG 1.4.10) and resize text (WCAG 1.4.4): nothing scrolls sideways or is cut off."""
+"""Reflow (WCAG 1.4.10), resize text (1.4.4) and text spacing (1.4.12): nothing scrolls
+sideways or is cut off."""
 
 import pytest
 
@@ -16,6 +17,14 @@ def text_zoom_200(page):
     cdp = page.context.new_cdp_session(page)
     cdp.send("Page.setFontSizes", {"fontSizes": {"standard": 32, "fixed": 26}})
     return page
+
+
+# WCAG 1.4.12's test values: what a user's own style sheet may set.
+TEXT_SPACING = """
+  * { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+      word-spacing: 0.16em !important; }
+  p { margin-bottom: 2em !important; }
+"""
 
 
 def _problems(page, url, checks):
@@ -57,6 +66,18 @@ def test_nothing_is_cut_off_at_200_percent_zoom(full_site, zoomed_page, text_zoo
     for page in (zoomed_page, text_zoomed_page):
         for path in ALL_PAGES.values():
             problems += _problems(page, full_site.url(path), [horizontal_overflow, clipped_content])
+    assert not problems, "\n".join(problems)
+
+
+def test_nothing_is_cut_off_with_wider_text_spacing(full_site, new_page):
+    # The user's style sheet is not the site's, so the site's CSP does not apply to it.
+    page = new_page(bypass_csp=True)
+    problems = []
+    for path in ALL_PAGES.values():
+        page.goto(full_site.url(path))
+        page.add_style_tag(content=TEXT_SPACING)
+        assert page.evaluate("() => getComputedStyle(document.body).letterSpacing") != "normal"
+        problems += [f"{page.url}: {p}" for p in horizontal_overflow(page) + clipped_content(page)]
     assert not problems, "\n".join(problems)
 
 
