@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser.checks import WCAG_AA_TAGS
+from tests.browser.pages import DESKTOP
 
 # Playwright's sync API runs an event loop in this thread; without this Django
 # refuses the ORM calls tests make around it. Set before the test database exists.
@@ -39,8 +40,6 @@ CHROMIUM_ARGS = [
     # once instead of stalling page loads on DNS; the pages fall back to Arial.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
-DESKTOP = {"width": 1280, "height": 800}
-MOBILE = {"width": 375, "height": 740}
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"

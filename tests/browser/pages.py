@@ -1,4 +1,8 @@
-"""The pages every accessibility check visits (data from the `full_site` fixture)."""
+"""The pages every accessibility check visits (data from the `full_site` fixture), and the
+window sizes they are seen at."""
+
+DESKTOP = {"width": 1280, "height": 800}
+MOBILE = {"width": 375, "height": 740}
 
 LIVE_PROGRAMME = "/programmes/london-de-bias-recruitment-toolkit/"
 LIVE_PROGRAMME_TITLE = "London De-bias Recruitment Toolkit"

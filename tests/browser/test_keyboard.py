@@ -9,7 +9,7 @@ from tests.browser.checks import (
     focused_element_problems,
     remember_unfocused_look,
 )
-from tests.browser.pages import ALL_PAGES
+from tests.browser.pages import ALL_PAGES, MOBILE
 
 
 def tab_to(page, wanted, what, limit=80):
@@ -102,3 +102,19 @@ def test_the_focus_check_can_fail(page):
     assert focused_element_problems(page) == []
     page.keyboard.press("Tab")
     assert "no visible focus indicator" in " ".join(focused_element_problems(page))
+
+
+def test_header_more_menu_works_with_the_keyboard_on_a_phone(full_site, new_page):
+    """On a narrow screen NHS.UK folds header links into "More": it must open from the keyboard."""
+    page = new_page(viewport=MOBILE)
+    page.goto(full_site.url("/"))
+    remember_unfocused_look(page)
+    toggle = page.locator(".nhsuk-header__menu-toggle")
+    assert toggle.is_visible(), "no More menu at phone width: nothing was folded away"
+    tab_to(page, lambda el: el["id"] == "toggle-menu", "the More menu button")
+    page.keyboard.press("Enter")
+    assert toggle.get_attribute("aria-expanded") == "true"
+    about = tab_to(page, lambda el: el["text"] == "About the strategy", "a link in the menu")
+    assert about["href"] == "/about/"
+    page.keyboard.press("Escape")
+    assert toggle.get_attribute("aria-expanded") == "false"

@@ -3,8 +3,7 @@
 They are written to test-artifacts/screenshots/ (not in git); the test run prints the folder.
 """
 
-from tests.browser.conftest import DESKTOP, MOBILE
-from tests.browser.pages import LIVE_PROGRAMME
+from tests.browser.pages import DESKTOP, LIVE_PROGRAMME, MOBILE
 
 PAGES = {"home": "/", "catalogue": "/programmes/", "programme": LIVE_PROGRAMME}
 
