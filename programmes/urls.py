@@ -1,6 +1,7 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import sitemaps, views
 
 app_name = "programmes"
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
