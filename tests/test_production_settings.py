@@ -39,3 +39,26 @@ def test_debug_must_be_said_clearly():
     result = manage("check", env=production_env(DJANGO_DEBUG="maybe"))
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def settings_value(expression, **env):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        env=production_env(**env),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_are_reused_and_fail_fast():
+    url = "postgres://lwrs@db.internal:5432/lwrs"
+    assert settings_value("settings.DATABASES['default']['CONN_MAX_AGE']", DATABASE_URL=url) == "60"
+    options = settings_value("settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
+    assert options == "{'connect_timeout': 5}"
+    custom = settings_value(
+        "settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url + "?connect_timeout=2"
+    )
+    assert custom == "{'connect_timeout': 2}"
