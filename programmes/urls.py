@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import sitemaps, views
+from . import exports, feeds, sitemaps, views
 
 app_name = "programmes"
 
@@ -10,6 +10,10 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("programmes/", views.programme_list, name="list"),
+    # Before the programme pages: "feed" would otherwise read as a slug.
+    path("programmes/feed/", feeds.programme_feed, name="feed"),
+    path("programmes/export.csv", exports.programmes_csv, name="export_csv"),
+    path("programmes/export.json", exports.programmes_json, name="export_json"),
     path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),

@@ -26,6 +26,9 @@ PUBLIC_PAGES = [
     "/sitemap.xml",
     "/robots.txt",
     "/healthz",
+    "/programmes/feed/?tag=wres",
+    "/programmes/export.csv?tag=wres",
+    "/programmes/export.json",
     "/programmes/no-such-programme/",
     "/programmes/?q=%3Cscript%3E&status=nonsense&page=999",
 ]
