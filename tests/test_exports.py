@@ -75,9 +75,9 @@ def test_search_downloads_keep_the_relevance_order(client, catalogue):
 
 
 def test_downloads_ignore_the_page_number(client, make_programmes):
-    make_programmes(45)
-    assert len(download_csv(client, "?page=2")) == 45
-    assert download_json(client, "?page=3")["count"] == 45
+    make_programmes(25)  # two catalogue pages
+    assert len(download_csv(client, "?page=2")) == 25
+    assert download_json(client, "?page=2")["count"] == 25
 
 
 def test_json_describes_each_programme_fully(client, programme):
@@ -138,7 +138,7 @@ def test_downloads_take_no_posts(client, db, path):
     assert client.post(path).status_code in {403, 405}
 
 
-@pytest.mark.parametrize("extra", [0, 200])
+@pytest.mark.parametrize("extra", [0, 60])
 def test_download_queries_do_not_grow(
     client, catalogue, make_programmes, django_assert_max_num_queries, extra
 ):
