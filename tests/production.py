@@ -13,6 +13,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import gunicorn.config
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -53,6 +55,12 @@ def manage(*args, env=None, timeout=120):
     )
 
 
+GUNICORN = [str(BIN / "gunicorn"), "lwrs_site.wsgi"]
+if hasattr(gunicorn.config, "ControlSocketDisable"):
+    # Newer gunicorns open a control socket in $HOME: a test server needs none.
+    GUNICORN.append("--no-control-socket")
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -68,7 +76,7 @@ def gunicorn(env, timeout=60):
     port = free_port()
     with tempfile.TemporaryFile() as log:
         process = subprocess.Popen(
-            [BIN / "gunicorn", "lwrs_site.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+            [*GUNICORN, "--bind", f"127.0.0.1:{port}", "--workers", "1"],
             cwd=ROOT,
             env=env,
             stdout=log,
