@@ -66,6 +66,9 @@ WEIGHT_PARTNER_OR_AUDIENCE = 15
 WEIGHT_BODY = 10
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What a slug can look like (taggit keeps Unicode letters). Anything else is not
+# looked up at all: PostgreSQL refuses some characters (NUL) outright.
+SLUG = re.compile(r"[-\w]{1,200}")
 
 
 def search_terms(query: str) -> list[str]:
@@ -77,22 +80,21 @@ def search_terms(query: str) -> list[str]:
     return (meaningful or words)[:SEARCH_MAX_TERMS]
 
 
+def _having(**lookup):
+    """Programmes (as a subquery of ids) with a related row matching `lookup`: one
+    join each, so no row explosion across tags, partners and audiences."""
+    return Q(pk__in=Programme.objects.filter(**lookup).values("pk").order_by())
+
+
 def _term_matches(term):
     """Programmes matching one search term anywhere staff would expect."""
-    related = (
-        Programme.objects.filter(
-            Q(tags__name__icontains=term)
-            | Q(partners__name__icontains=term)
-            | Q(audiences__name__icontains=term)
-        )
-        .values("pk")
-        .order_by()
-    )
     return (
         Q(title__icontains=term)
         | Q(summary__icontains=term)
         | Q(body__icontains=term)
-        | Q(pk__in=related)
+        | _having(tags__name__icontains=term)
+        | _having(partners__name__icontains=term)
+        | _having(audiences__name__icontains=term)
     )
 
 
@@ -109,20 +111,15 @@ def rank_by_relevance(queryset, query):
         output_field=IntegerField(),
     )
     for term in terms:
-        tagged = Programme.objects.filter(tags__name__icontains=term).values("pk").order_by()
-        related = (
-            Programme.objects.filter(
-                Q(partners__name__icontains=term) | Q(audiences__name__icontains=term)
-            )
-            .values("pk")
-            .order_by()
-        )
         for condition, weight in [
             (Q(title__istartswith=term), WEIGHT_TITLE_STARTS),
             (Q(title__icontains=term), WEIGHT_TITLE),
-            (Q(pk__in=tagged), WEIGHT_TAG),
+            (_having(tags__name__icontains=term), WEIGHT_TAG),
             (Q(summary__icontains=term), WEIGHT_SUMMARY),
-            (Q(pk__in=related), WEIGHT_PARTNER_OR_AUDIENCE),
+            (
+                _having(partners__name__icontains=term) | _having(audiences__name__icontains=term),
+                WEIGHT_PARTNER_OR_AUDIENCE,
+            ),
             (Q(body__icontains=term), WEIGHT_BODY),
         ]:
             score = score + Case(
@@ -280,7 +277,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         asked = {name: getlist(name) for name in self.RELATED_FACETS} if getlist else {}
         names = {name: {} for name in self.RELATED_FACETS}
         queries = [
-            model.objects.filter(slug__in=[v for v in values if isinstance(v, str)][:50])
+            model.objects.filter(slug__in=[v for v in values if SLUG.fullmatch(v)][:50])
             .annotate(facet=Value(name))
             .values_list("facet", "slug", "name")
             .order_by()
