@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import secrets
 import shutil
 import subprocess
 from pathlib import Path
@@ -9,10 +10,12 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission, User
+from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.db import connection
 
 from programmes.models import Partner, Programme
+from tests.production import manage, production_env
 
 # The README's backup command: `manage.py dumpdata` with these arguments.
 # Not --natural-primary: django-taggit gives tagged items a natural key that does
@@ -65,8 +68,14 @@ def every_row():
 
 
 @pytest.fixture
-def edited_catalogue(transactional_db):
-    """The documented catalogue after some editing: history, an old slug, an editor, tags."""
+def edited_catalogue(db):
+    """The documented catalogue after some editing: history, an old slug, an editor, tags.
+
+    Everything happens inside the test's transaction, rolled back after it: the
+    restore tests empty the database with `flush` and fill it again, and nothing
+    of it is ever committed (committed rows would leave the PostgreSQL planner
+    statistics that later tests never expect).
+    """
     call_command("load_catalogue", verbosity=0)
     editors, _ = Group.objects.get_or_create(name="Catalogue editors")
     editors.permissions.add(*Permission.objects.filter(codename__endswith="_programme"))
@@ -87,6 +96,20 @@ def edited_catalogue(transactional_db):
     draft = Programme.objects.create(title="A draft", summary="Not yet public.", is_published=False)
     draft.replaced_by = programme
     draft.save()
+    yield
+    # flush made content types afresh with new ids; the rollback brings back the old.
+    ContentType.objects.clear_cache()
+
+
+def empty_the_database():
+    """As a new database after `migrate`: flush empties every table, then makes the
+    content types and permissions again."""
+    # PostgreSQL will not empty a table with foreign key checks still pending
+    # in this transaction: run them now.
+    connection.check_constraints()
+    call_command("flush", "--no-input", verbosity=0)
+    assert not Programme.objects.exists()
+    assert not User.objects.exists()
 
 
 def test_dumpdata_then_loaddata_into_an_empty_database_restores_every_row(
@@ -102,9 +125,7 @@ def test_dumpdata_then_loaddata_into_an_empty_database_restores_every_row(
     call_command("dumpdata", *BACKUP_ARGS, f"--output={backup}", verbosity=0)
     assert backup.stat().st_size > 1000
 
-    call_command("flush", "--no-input", verbosity=0)  # an empty, migrated database
-    assert not Programme.objects.exists()
-    assert not User.objects.exists()
+    empty_the_database()
 
     call_command("loaddata", str(backup), verbosity=0)
     after = every_row()
@@ -127,7 +148,7 @@ def test_timestamps_survive_to_the_microsecond(edited_catalogue, tmp_path):
     )
     backup = tmp_path / "backup.xml"
     call_command("dumpdata", *BACKUP_ARGS, f"--output={backup}", verbosity=0)
-    call_command("flush", "--no-input", verbosity=0)
+    empty_the_database()
     call_command("loaddata", str(backup), verbosity=0)
     restored = Programme.objects.get(slug="white-allies-programme").updated_at
     assert restored.microsecond == 123456
@@ -160,26 +181,29 @@ def table_contents(dsn):
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
     reason="pg_dump needs PostgreSQL: run under scripts/with-postgres (CI does)",
 )
-def test_pg_dump_then_pg_restore_into_an_empty_database_restores_every_row(
-    edited_catalogue, tmp_path
-):
+def test_pg_dump_then_pg_restore_into_an_empty_database_restores_every_row(tmp_path):
+    # pg_dump sees committed rows only: this test fills a database of its own
+    # (migrate and load_catalogue, as production does) and leaves the test
+    # database alone.
     settings = connection.settings_dict
     server = f"postgresql://{settings['USER']}@{settings['HOST']}:{settings['PORT']}"
-    source, target = f"{server}/{settings['NAME']}", f"{server}/lwrs_restore_test"
+    suffix = secrets.token_hex(4)
+    source_name, target_name = f"lwrs_backup_{suffix}", f"lwrs_restored_{suffix}"
+    source, target = f"{server}/{source_name}", f"{server}/{target_name}"
+    maintenance = f"--maintenance-db={server}/postgres"
     backup = tmp_path / "lwrs.dump"
-    # The README's commands.
-    subprocess.run(
-        [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={backup}", source],
-        check=True,
-    )
-    subprocess.run(
-        [pg_tool("dropdb"), "--if-exists", f"--maintenance-db={source}", "lwrs_restore_test"],
-        check=True,
-    )
-    subprocess.run(
-        [pg_tool("createdb"), f"--maintenance-db={source}", "lwrs_restore_test"], check=True
-    )
+    subprocess.run([pg_tool("createdb"), maintenance, source_name], check=True)
     try:
+        env = production_env(DATABASE_URL=source)
+        for command in (["migrate", "--no-input"], ["load_catalogue"]):
+            result = manage(*command, env=env)
+            assert result.returncode == 0, result.stderr
+        # The README's commands.
+        subprocess.run(
+            [pg_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={backup}", source],
+            check=True,
+        )
+        subprocess.run([pg_tool("createdb"), maintenance, target_name], check=True)
         subprocess.run(
             [
                 pg_tool("pg_restore"),
@@ -194,7 +218,5 @@ def test_pg_dump_then_pg_restore_into_an_empty_database_restores_every_row(
         assert "Active Bystander Training" in original
         assert table_contents(target) == original
     finally:
-        subprocess.run(
-            [pg_tool("dropdb"), "--if-exists", f"--maintenance-db={source}", "lwrs_restore_test"],
-            check=True,
-        )
+        for name in (target_name, source_name):
+            subprocess.run([pg_tool("dropdb"), "--if-exists", maintenance, name], check=True)
