@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from django.urls import resolve
 
 from programmes.exports import CSV_COLUMNS
 from programmes.models import Programme
@@ -157,3 +158,13 @@ def test_catalogue_offers_downloads_of_what_it_shows(client, catalogue):
     plain = client.get("/programmes/").content.decode()
     assert 'href="/programmes/export.csv"' in plain
     assert "Download or follow all programmes" in plain
+
+
+def test_download_addresses_never_clash_with_programme_pages(client, db):
+    # Slugs cannot hold dots, so /programmes/export.csv is never a programme; a
+    # programme called "Export" keeps its own page.
+    Programme.objects.create(title="Export", summary="A programme on exports.", is_published=True)
+    assert client.get("/programmes/export/").status_code == 200
+    assert resolve("/programmes/export.csv").view_name == "programmes:export_csv"
+    assert resolve("/programmes/export.json").view_name == "programmes:export_json"
+    assert resolve("/programmes/export/").view_name == "programmes:detail"
