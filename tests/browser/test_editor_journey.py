@@ -3,91 +3,15 @@ with tags and a partner, publish it, and find it on the public catalogue through
 
 It runs against pytest-django's live server with DEBUG off, as in production: the
 session and CSRF cookies are `__Host-` and Secure, which Chromium accepts on
-http://localhost (a potentially trustworthy origin).
+http://localhost (a potentially trustworthy origin). Fixtures: tests/browser/conftest.py.
 """
 
-import os
 import re
-import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; Django must allow the
-# ORM calls made around it. Set before the test database is created.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
-]
 PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
-
 pytestmark = pytest.mark.browser
-
-
-# --- Minimal browser fixtures (TESTING.md), until tests/browser/conftest.py lands ----
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not (shutil.which(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium`")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
-def _context(browser, **options):
-    context = browser.new_context(
-        viewport={"width": 1280, "height": 800}, locale="en-GB", **options
-    )
-    context.set_default_timeout(10_000)
-    return context
-
-
-@pytest.fixture
-def page(browser):
-    context = _context(browser)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
-def new_page(browser):
-    """A page in a context (cookies) of its own."""
-    contexts = []
-
-    def make(**options):
-        contexts.append(_context(browser, **options))
-        return contexts[-1].new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
-@pytest.fixture
-def site(browser, live_server, transactional_db):
-    from django.core.management import call_command
-
-    call_command("load_catalogue", verbosity=0)
-
-    class Site:
-        def url(self, path="/"):
-            return live_server.url + path
-
-    return Site()
-
 
 # --- The journey ----------------------------------------------------------------
 
