@@ -125,3 +125,20 @@ def test_drafts_are_never_counted(client, catalogue):
     response = client.get("/programmes/?kind=toolkit")
     assert titles(response) == ["London De-bias Recruitment Toolkit"]
     assert facet(response, "kind")["toolkit"].count == 1
+
+
+def test_title_names_the_filters_and_the_page(client, catalogue, make_programmes):
+    make_programmes(30)
+    html = client.get("/programmes/?tag=wres&partner=brap").content.decode()
+    assert (
+        "<title>Programmes and initiatives, filtered by WRES, BRAP - LWRS programmes</title>"
+        in html
+    )
+    html = client.get("/programmes/?page=2").content.decode()
+    assert "(page 2 of 3)" in html
+
+
+def test_no_empty_filter_list_when_nothing_matches(client, catalogue):
+    html = client.get("/programmes/?q=zzzzzz").content.decode()
+    assert 'id="filters"' not in html
+    assert 'href="#results"' in html
