@@ -365,3 +365,10 @@ def test_unusable_new_tags_get_a_message(editor_client, programme, new_tags, mes
 
 def test_the_add_page_has_no_old_addresses_section(editor_client):
     assert "Old web addresses" not in editor_client.get(ADD_URL).content.decode()
+
+
+def test_a_reserved_slug_is_refused_with_a_message(editor_client):
+    page = editor_client.get(ADD_URL)
+    response = editor_client.post(ADD_URL, admin_form_data(page, title="Feed", summary="s"))
+    assert response.status_code == 200
+    assert "is kept for another page of the site" in str(_errors(response)["slug"])
