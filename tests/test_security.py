@@ -293,3 +293,9 @@ def test_rendered_markdown_only_ever_holds_allowed_tags_and_links(text):
             assert url_scheme(attrs.get("href") or "") in {None, "http", "https", "mailto"}, attrs
         else:
             assert not attrs, (tag, attrs)
+
+
+def test_hsts_is_sent_over_plain_http_too(client, programme):
+    # Harmless (browsers ignore it without TLS) and what scanners probing over HTTP look for.
+    response = client.get(programme.get_absolute_url())
+    assert response["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
