@@ -222,7 +222,7 @@ class Programme(models.Model):
     history = HistoricalRecords(m2m_fields=[audiences, contacts])
 
     class Meta:
-        ordering = ["title"]
+        ordering = [Lower("title")]  # A to Z whatever the case and the database collation
         constraints = [
             models.UniqueConstraint(Lower("title"), name="programme_title_unique_ignoring_case"),
             models.CheckConstraint(

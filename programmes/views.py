@@ -2,6 +2,7 @@
 
 from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
@@ -9,7 +10,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from .filters import SORTS, ProgrammeFilter
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
+
+PAGE_SIZE = 20
 
 HOME = ("Home", "/")
 CATALOGUE = ("Programmes", "/programmes/")
@@ -73,7 +77,15 @@ def _programme_facts(programme):
     if audiences:
         rows.append({"key": "Who it is for", "items": audiences})
     partners = [
-        {"text": r.partner.name, "url": r.partner.get_absolute_url(), "note": r.get_role_display()}
+        {
+            "text": r.partner.name,
+            "url": r.partner.get_absolute_url(),
+            "note": r.get_role_display(),
+            "also": (
+                f"All programmes with {r.partner.name}",
+                _catalogue_url(partner=r.partner.slug),
+            ),
+        }
         for r in programme.partner_roles.all()
     ]
     if partners:
@@ -111,14 +123,65 @@ def accessibility(request):
     return render(request, "programmes/accessibility.html", {"breadcrumb": [HOME]})
 
 
+def _page_number(raw):
+    """The page asked for, as a number: anything that is not one means page 1, and
+    numbers below 1 mean page 1 too (Paginator.get_page sends them to the last page)."""
+    try:
+        return max(int(raw), 1)
+    except (TypeError, ValueError):
+        return 1
+
+
+def _page_links(page):
+    """Page numbers to offer: the first, the last, and two either side of this one;
+    None where numbers are left out."""
+    last = page.paginator.num_pages
+    wanted = {1, last, *range(page.number - 2, page.number + 3)}
+    links, previous = [], 0
+    for number in sorted(n for n in wanted if 1 <= n <= last):
+        if number - previous > 1:
+            links.append(None)
+        links.append(number)
+        previous = number
+    return links
+
+
+def _without(params, name, value):
+    """The catalogue's query string less one facet value, back on page 1."""
+    params = params.copy()
+    params.pop("page", None)
+    params.setlist(name, [v for v in params.getlist(name) if v != value])
+    return f"?{params.urlencode()}"
+
+
 @require_safe
 def programme_list(request):
-    programmes = Programme.objects.published().order_by("title")
-    return render(
-        request,
-        "programmes/programme_list.html",
-        {"programmes": programmes, "breadcrumb": [HOME]},
-    )
+    finder = ProgrammeFilter(request.GET)
+    paginator = Paginator(finder.qs, PAGE_SIZE)
+    page = paginator.get_page(_page_number(request.GET.get("page")))
+    facets = finder.facets()
+    labels = {facet.name: facet.legend for facet in facets}
+    selected = [
+        {"facet": labels[name], "label": label, "remove_url": _without(request.GET, name, value)}
+        for name, value, label in finder.selected()
+    ]
+    clear_url = request.GET.copy()
+    for name in [*labels, "page"]:
+        clear_url.pop(name, None)
+    context = {
+        "finder": finder,
+        "page": page,
+        "page_links": _page_links(page),
+        "facets": facets,
+        "selected": selected,
+        "clear_url": f"?{clear_url.urlencode()}",
+        "notices": finder.notices(),
+        "sort_options": [
+            (key, label) for key, label in SORTS.items() if finder.query or key != "relevance"
+        ],
+        "breadcrumb": [HOME],
+    }
+    return render(request, "programmes/programme_list.html", context)
 
 
 @require_safe

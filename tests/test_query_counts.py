@@ -6,13 +6,22 @@ LIST_QUERIES = 8
 DETAIL_QUERIES = 6
 
 
-@pytest.mark.parametrize("extra", [0, 200])
+CATALOGUE_VIEWS = [
+    "/programmes/",
+    "/programmes/?q=wres",
+    "/programmes/?tag=wres&tag=shared-topic&partner=example-partner-trust&audience=line-managers",
+    "/programmes/?q=programme&status=in-action&kind=training&sort=newest&page=2",
+]
+
+
+@pytest.mark.parametrize("extra", [0, 288])  # 12 and 300 programmes
+@pytest.mark.parametrize("path", CATALOGUE_VIEWS)
 def test_catalogue_queries_do_not_grow(
-    client, catalogue, make_programmes, django_assert_max_num_queries, extra
+    client, catalogue, make_programmes, django_assert_max_num_queries, extra, path
 ):
     make_programmes(extra)
     with django_assert_max_num_queries(LIST_QUERIES):
-        response = client.get("/programmes/")
+        response = client.get(path)
     assert response.status_code == 200
 
 
