@@ -3,9 +3,12 @@
     DATABASE_URL=... DJANGO_SETTINGS_MODULE=bench.settings \\
         python -m bench.measure /programmes/ "/programmes/?q=recruitment" ... [--time URL]
 
-Prints JSON. Each page is fetched once to warm up, then once more with its SQL
-queries captured. `--time URL` also times URL through Django's test client
-(full middleware and template rendering, no network) and reports the median.
+Prints JSON. For each page: its SQL queries when it is rendered ("cold": what
+a first visit after an editor's change costs) and when it is asked for again
+("warm": what a page cache, where there is one, answers with), and its HTML
+bytes. `--time URL` times URL through Django's test client (the whole
+middleware stack and template rendering, no network), cold and warm, and
+reports the medians. Without a page cache, cold and warm are the same thing.
 """
 
 import json
@@ -14,11 +17,20 @@ import sys
 import time
 
 
+def _invalidate():
+    """Make every cached page stale, as an editor's save does (when the site caches pages)."""
+    try:
+        from programmes.cache import catalogue_changed
+    except ImportError:
+        return
+    catalogue_changed()
+
+
 def main(argv=None):
     import django
 
     argv = sys.argv[1:] if argv is None else argv
-    timed, repeats = [], 31
+    timed, repeats = [], 21
     urls = []
     it = iter(argv)
     for arg in it:
@@ -35,30 +47,42 @@ def main(argv=None):
     from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
-    pages = {}
-    for url in urls:
-        client.get(url)  # warm caches that every worker warms once
+
+    def fetch(url):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
+        return response, queries
+
+    pages = {}
+    for url in urls:
+        client.get(url)  # what every worker does once: load templates, content types
+        _invalidate()
+        response, cold = fetch(url)
+        _, warm = fetch(url)
         pages[url] = {
             "status": response.status_code,
-            "queries": len(queries),
-            "sql": [q["sql"] for q in queries.captured_queries],
+            "queries": len(cold),
+            "queries_warm": len(warm),
+            "sql": [q["sql"] for q in cold.captured_queries],
             "html_bytes": len(response.content),
         }
     timings = {}
     for url in timed:
         client.get(url)
-        samples = []
+        samples = {"cold": [], "warm": []}
         for _ in range(repeats):
-            start = time.perf_counter()
-            response = client.get(url)
-            samples.append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
+            for kind in ("cold", "warm"):
+                if kind == "cold":
+                    _invalidate()
+                start = time.perf_counter()
+                response = client.get(url)
+                samples[kind].append((time.perf_counter() - start) * 1000)
+                assert response.status_code == 200, (url, response.status_code)
         timings[url] = {
-            "median_ms": statistics.median(samples),
-            "min_ms": min(samples),
-            "max_ms": max(samples),
+            "median_ms": statistics.median(samples["cold"]),
+            "warm_median_ms": statistics.median(samples["warm"]),
+            "min_ms": min(samples["cold"]),
+            "max_ms": max(samples["cold"]),
             "repeats": repeats,
         }
     json.dump({"pages": pages, "timings": timings}, sys.stdout)
