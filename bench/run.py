@@ -138,8 +138,9 @@ def first_visit(base, path):
     """Bytes a first visit to `path` transfers (HTML + CSS + JS, fonts and images excluded)."""
     origin = urlsplit(base).netloc
     status, headers, html, html_headers = fetch(base + path)
+    plain = fetch(base + path, accept_encoding="identity")[2]
     parser = Assets()
-    parser.feed(html.decode())
+    parser.feed(plain.decode())
     files = [
         {
             "url": path,
@@ -166,8 +167,7 @@ def first_visit(base, path):
                 "status": status,
             }
         )
-        _, _, plain, _ = fetch(url, accept_encoding="identity")
-        text = plain.decode(errors="replace")
+        text = fetch(url, accept_encoding="identity")[2].decode(errors="replace")
         if url.endswith((".js", ".mjs")):
             queue += [urljoin(url, u) for u in JS_IMPORT.findall(text) if not u.startswith("data:")]
         elif url.endswith(".css"):
@@ -183,8 +183,9 @@ def first_visit(base, path):
         "files": files,
         "total_bytes": sum(f["bytes"] + f["headers"] for f in files),
         "body_bytes": sum(f["bytes"] for f in files),
-        "html_bytes": len(html),
-        "html_gzip_bytes": len(gzip.compress(html, 6)),
+        "html_bytes": len(html),  # as sent to a browser that accepts br and gzip
+        "html_plain_bytes": len(plain),
+        "html_gzip_bytes": len(gzip.compress(plain, 6)),
         "blocking_other_origin": other_origin,
         "font_origins": sorted({urlsplit(u).netloc for u, _ in fonts if "://" in u}),
         "font_display": sorted({d for _, d in fonts}),
@@ -197,8 +198,8 @@ UNITS = {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}
 
 # Replaces NONCE in the path with a value no other request of the run uses.
 NONCE_SCRIPT = """
-local thread_id, counter = 0, 0
-local threads = 0
+thread_id = 0  -- a global: setup() sets it in each thread
+local counter, threads = 0, 0
 function setup(thread) threads = threads + 1; thread:set("thread_id", threads) end
 function request()
   counter = counter + 1
@@ -267,7 +268,8 @@ def edit_shows_at_once(env, base, asks=20):
         [sys.executable, "-m", "bench.edit", PROGRAMME.strip("/").split("/")[-1], title],
         cwd=ROOT, env=env, check=True,
     )  # fmt: skip
-    fresh = sum(title in fetch(base + PROGRAMME)[2].decode() for _ in range(asks))
+    pages = (fetch(base + PROGRAMME, accept_encoding="identity")[2] for _ in range(asks))
+    fresh = sum(title in page.decode() for page in pages)
     return {"fresh": fresh, "asks": asks}
 
 
@@ -340,7 +342,11 @@ def bench_size(n, args):
             if status != 200:
                 raise SystemExit(f"{url} answered {status} at N={n}; see the gunicorn log")
         runs, rss, restarts = {}, [], 0
-        for name, url in [*pages, ("trivial again", "/bench/trivial")]:
+        # The baseline three times (start, middle, end): the machine is shared and
+        # its speed drifts during a run; each page is compared with their median.
+        middle = len(pages) // 2 + 1
+        order = [*pages[:middle], ("trivial, middle", "/bench/trivial"), *pages[middle:]]
+        for name, url in [*order, ("trivial, end", "/bench/trivial")]:
             log(f"   wrk {name}: {url}")
             runs[name] = wrk(base + url, args.duration, args.threads, args.connections)
             rss = max(rss, worker_rss_mb(server.pid), key=lambda sizes: max(sizes, default=0))
@@ -353,7 +359,8 @@ def bench_size(n, args):
         fresh = edit_shows_at_once(env, base)
     finally:
         stop(server)
-    trivial_rps = statistics.mean([runs["trivial"]["rps"], runs["trivial again"]["rps"]])
+    trivial_runs = [runs[name]["rps"] for name in ("trivial", "trivial, middle", "trivial, end")]
+    trivial_rps = statistics.median(trivial_runs)
     rows = []
     for name, url in pages:
         run = runs[name]
@@ -371,12 +378,13 @@ def bench_size(n, args):
                 "html_bytes": page.get("html_bytes"),
                 "non_2xx": run["non_2xx"],
                 "timeouts": run["timeouts"],
+                "requests": run["requests"],
             }
         )
     return {
         "n": n,
         "rows": rows,
-        "trivial_runs": [runs["trivial"]["rps"], runs["trivial again"]["rps"]],
+        "trivial_runs": trivial_runs,
         "first_visit": visit,
         "worker_rss_mb": rss,
         "restarts": restarts,
@@ -440,7 +448,7 @@ def fmt(value, spec):
 
 def report(results, meta, args):
     lines = [
-        f"Run {meta['date']} at commit {meta['commit']}: `wrk -t{args.threads} "
+        f"Run {meta['date']} at commit {meta['commit']}{args.label and ' (' + args.label + ')'}: `wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration} --latency` on loopback against gunicorn "
         f"({args.workers} sync workers, DEBUG off, SQLite).",
         "",
@@ -453,17 +461,19 @@ def report(results, meta, args):
     ]
     for result in results:
         for row in result["rows"]:
-            errors = row["non_2xx"] + row["timeouts"]
+            errors = row["non_2xx"] + row["timeouts"] or ""
+            if not row["requests"]:
+                errors = "none answered in time"
             html = row["html_bytes"] if row["page"] != "css" else None
             lines.append(
                 f"| {result['n']:,} | {row['page']} | {row['rps']:,.0f} | {fmt(row['p50_ms'], '.1f')} "
                 f"| {fmt(row['p99_ms'], '.1f')} | {row['ratio']:.0%} "
                 f"| {queries(row)} "
-                f"| {fmt(html, ',d')} | {errors or ''} |"
+                f"| {fmt(html, ',d')} | {errors} |"
             )
     lines += [
         "",
-        "| N | first visit to /programmes/ (HTML + CSS + JS as sent, with headers) | of which HTML | HTML gzipped | worker RSS after load | search in-process median (render / repeat) | an edit shows on every worker at once |",
+        "| N | first visit to /programmes/ (HTML + CSS + JS as sent, with headers) | of which HTML, as sent | HTML uncompressed / gzipped | worker RSS after load | search in-process median (render / repeat) | an edit shows on every worker at once |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
@@ -471,7 +481,8 @@ def report(results, meta, args):
         lines.append(
             f"| {result['n']:,} | {visit['total_bytes'] / 1024:,.1f} KB "
             f"({len(visit['files'])} files) | {visit['html_bytes'] / 1024:,.1f} KB "
-            f"({visit['files'][0]['encoding']}) | {visit['html_gzip_bytes'] / 1024:,.1f} KB "
+            f"({visit['files'][0]['encoding']}) | {visit['html_plain_bytes'] / 1024:,.1f} KB / "
+            f"{visit['html_gzip_bytes'] / 1024:,.1f} KB "
             f"| {', '.join(f'{mb:.0f}' for mb in result['worker_rss_mb'])} MB "
             f"| {fmt(timing and timing['median_ms'], '.1f')} / "
             f"{fmt(timing and timing['warm_median_ms'], '.1f')} ms "
@@ -486,10 +497,10 @@ def report(results, meta, args):
         "",
         f"First visit at N={last['n']:,}: {files}. Trivial view runs: "
         + "; ".join(
-            f"N={r['n']:,}: {r['trivial_runs'][0]:,.0f} and {r['trivial_runs'][1]:,.0f} req/s"
+            f"N={r['n']:,}: {', '.join(f'{rps:,.0f}' for rps in r['trivial_runs'])} req/s"
             for r in results
         )
-        + " (the ratio uses their mean).",
+        + " (each ratio uses their median).",
         "",
         "### Targets",
         "",
@@ -529,7 +540,8 @@ def check_targets(results):
         out.append(
             f"N={result['n']:,} first visit to the catalogue <= {FIRST_VISIT_KB} KB: "
             f"{visit['total_bytes'] / 1024:.1f} KB, HTML <= {HTML_KB} KB: "
-            f"{visit['html_bytes'] / 1024:.1f} KB: "
+            f"{visit['html_bytes'] / 1024:.1f} KB as sent "
+            f"({visit['html_plain_bytes'] / 1024:.1f} KB uncompressed): "
             f"{verdict(visit['total_bytes'] <= FIRST_VISIT_KB * 1024 and visit['html_bytes'] <= HTML_KB * 1024)}"
         )
     blocking = sorted({u for r in results for u in r["first_visit"]["blocking_other_origin"]})
@@ -579,6 +591,7 @@ def main():
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--no-readme", action="store_true", help="print only")
+    parser.add_argument("--label", default="", help="what this run is, for the record")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install -y wrk")
