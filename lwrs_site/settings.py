@@ -55,6 +55,8 @@ BEHIND_TLS_PROXY = envbool("DJANGO_BEHIND_TLS_PROXY")
 if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
+# Load balancers probe over plain HTTP: a redirect would read as "unhealthy".
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -119,6 +121,11 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database that stops answering must fail fast (healthz says 503), not
+    # hold a gunicorn worker until it is killed. DATABASE_URL may override it.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -172,6 +179,9 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_HSTS_SECONDS = 0 if DEBUG else 63072000  # two years
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = False
+# Preloading is decided for a whole registrable domain (nhs.uk) by its owner,
+# not by one service on a subdomain of it; so check --deploy is told not to ask.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

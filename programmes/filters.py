@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
 from taggit.models import Tag
 
-from .models import Audience, Partner, Programme
+from .models import Audience, Partner, Programme, ProgrammePartner, TaggedProgramme
 
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_TERMS = 8
@@ -66,6 +66,9 @@ WEIGHT_PARTNER_OR_AUDIENCE = 15
 WEIGHT_BODY = 10
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# What a slug can look like (taggit keeps Unicode letters). Anything else is not
+# looked up at all: PostgreSQL refuses some characters (NUL) outright.
+SLUG = re.compile(r"[-\w]{1,200}")
 
 
 def search_terms(query: str) -> list[str]:
@@ -77,22 +80,47 @@ def search_terms(query: str) -> list[str]:
     return (meaningful or words)[:SEARCH_MAX_TERMS]
 
 
+@dataclass(frozen=True)
+class Relation:
+    """How programmes reach one kind of related record: through which table, by which
+    foreign keys. Filters and counts query the link table directly with correlated
+    EXISTS, which both databases answer with an index probe, never nested IN lists."""
+
+    through: type
+    programme: str  # the link table's foreign key to the programme
+    target: str  # its foreign key to the related record
+
+    def having(self, **lookup):
+        """Programmes with a linked record matching `lookup`, e.g. slug__in=[...]."""
+        lookup = {f"{self.target}__{key}": value for key, value in lookup.items()}
+        return Exists(self.through.objects.filter(**{self.programme: OuterRef("pk")}, **lookup))
+
+    def counts(self, programmes):
+        """(slug, name, number of `programmes`) for every linked record."""
+        return (
+            self.through.objects.filter(**{f"{self.programme}__in": programmes})
+            .values_list(f"{self.target}__slug", f"{self.target}__name")
+            .annotate(count=Count(self.programme))
+            .order_by()
+        )
+
+
+RELATIONS = {
+    "audience": Relation(Programme.audiences.through, "programme", "audience"),
+    "tag": Relation(TaggedProgramme, "content_object", "tag"),
+    "partner": Relation(ProgrammePartner, "programme", "partner"),
+}
+
+
 def _term_matches(term):
     """Programmes matching one search term anywhere staff would expect."""
-    related = (
-        Programme.objects.filter(
-            Q(tags__name__icontains=term)
-            | Q(partners__name__icontains=term)
-            | Q(audiences__name__icontains=term)
-        )
-        .values("pk")
-        .order_by()
-    )
     return (
         Q(title__icontains=term)
         | Q(summary__icontains=term)
         | Q(body__icontains=term)
-        | Q(pk__in=related)
+        | RELATIONS["tag"].having(name__icontains=term)
+        | RELATIONS["partner"].having(name__icontains=term)
+        | RELATIONS["audience"].having(name__icontains=term)
     )
 
 
@@ -109,20 +137,16 @@ def rank_by_relevance(queryset, query):
         output_field=IntegerField(),
     )
     for term in terms:
-        tagged = Programme.objects.filter(tags__name__icontains=term).values("pk").order_by()
-        related = (
-            Programme.objects.filter(
-                Q(partners__name__icontains=term) | Q(audiences__name__icontains=term)
-            )
-            .values("pk")
-            .order_by()
-        )
         for condition, weight in [
             (Q(title__istartswith=term), WEIGHT_TITLE_STARTS),
             (Q(title__icontains=term), WEIGHT_TITLE),
-            (Q(pk__in=tagged), WEIGHT_TAG),
+            (RELATIONS["tag"].having(name__icontains=term), WEIGHT_TAG),
             (Q(summary__icontains=term), WEIGHT_SUMMARY),
-            (Q(pk__in=related), WEIGHT_PARTNER_OR_AUDIENCE),
+            (
+                RELATIONS["partner"].having(name__icontains=term)
+                | RELATIONS["audience"].having(name__icontains=term),
+                WEIGHT_PARTNER_OR_AUDIENCE,
+            ),
             (Q(body__icontains=term), WEIGHT_BODY),
         ]:
             score = score + Case(
@@ -200,22 +224,21 @@ class SearchFilter(django_filters.CharFilter):
 
 
 class FacetFilter(django_filters.MultipleChoiceFilter):
-    """A facet: OR within it. `lookup` names the programme field the slugs match."""
+    """A facet: OR within it. `field` is a programme field (status, kind) or a key
+    of RELATIONS (audience, tag, partner) whose slugs it matches."""
 
     field_class = FacetField
 
-    def __init__(self, *, lookup, noun, label, **kwargs):
+    def __init__(self, *, field, noun, label, **kwargs):
         super().__init__(label=label, noun=noun, **kwargs)
-        self.lookup = lookup
+        self.programme_field = field
 
     def filter(self, qs, value):
         if not value:
             return qs
-        if "__" not in self.lookup:
-            return qs.filter(**{f"{self.lookup}__in": value})
-        # A many-to-many match through a subquery: no duplicate rows, no DISTINCT.
-        matching = Programme.objects.filter(**{f"{self.lookup}__in": value}).values("pk")
-        return qs.filter(pk__in=matching.order_by())
+        if self.programme_field in RELATIONS:
+            return qs.filter(RELATIONS[self.programme_field].having(slug__in=value))
+        return qs.filter(**{f"{self.programme_field}__in": value})
 
 
 class SortFilter(django_filters.ChoiceFilter):
@@ -252,12 +275,12 @@ SORTS = {
 class ProgrammeFilter(django_filters.FilterSet):
     q = SearchFilter(label="Search programmes")
     status = FacetFilter(
-        lookup="status", noun="status", label="Status", choices=Programme.Status.choices
+        field="status", noun="status", label="Status", choices=Programme.Status.choices
     )
-    kind = FacetFilter(lookup="kind", noun="format", label="Format", choices=Programme.Kind.choices)
-    audience = FacetFilter(lookup="audiences__slug", noun="audience", label="Who it is for")
-    tag = FacetFilter(lookup="tags__slug", noun="topic", label="Topic")
-    partner = FacetFilter(lookup="partners__slug", noun="partner", label="Partner")
+    kind = FacetFilter(field="kind", noun="format", label="Format", choices=Programme.Kind.choices)
+    audience = FacetFilter(field="audience", noun="audience", label="Who it is for")
+    tag = FacetFilter(field="tag", noun="topic", label="Topic")
+    partner = FacetFilter(field="partner", noun="partner", label="Partner")
     sort = SortFilter(label="Sort by", choices=list(SORTS.items()))
 
     # Slug-valued facets, and the model whose slugs they take.
@@ -280,7 +303,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         asked = {name: getlist(name) for name in self.RELATED_FACETS} if getlist else {}
         names = {name: {} for name in self.RELATED_FACETS}
         queries = [
-            model.objects.filter(slug__in=[v for v in values if isinstance(v, str)][:50])
+            model.objects.filter(slug__in=[v for v in values if SLUG.fullmatch(v)][:50])
             .annotate(facet=Value(name))
             .values_list("facet", "slug", "name")
             .order_by()
@@ -354,17 +377,8 @@ class ProgrammeFilter(django_filters.FilterSet):
             selected = self.cleaned(name)
             if name in self.RELATED_FACETS:
                 others = self.filtered(without=name).values("pk").order_by()
-                model = self.RELATED_FACETS[name]
-                relation = {"audience": "programmes", "tag": "programme", "partner": "programmes"}[
-                    name
-                ]
-                rows = (
-                    model.objects.filter(**{f"{relation}__in": others})
-                    .values("slug", "name")
-                    .annotate(count=Count(relation))
-                    .order_by(Lower("name"))
-                )
-                counts = {r["slug"]: (r["name"], r["count"]) for r in rows}
+                rows = RELATIONS[name].counts(others)
+                counts = {slug: (label, count) for slug, label, count in rows}
                 for slug in selected:
                     counts.setdefault(slug, (self.names[name].get(slug, slug), 0))
                 options = [

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 
 class Audience(models.Model):
@@ -185,6 +186,7 @@ class Programme(models.Model):
         Contact, blank=True, related_name="programmes", help_text="Who staff should contact."
     )
     tags = TaggableManager(
+        through="TaggedProgramme",
         blank=True,
         help_text="Topics staff might look for, e.g. WRES, recruitment, leadership. Separate with commas.",
     )
@@ -355,3 +357,18 @@ class ProgrammeLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class TaggedProgramme(TaggedItemBase):
+    """A programme's tag. A plain foreign key rather than taggit's generic relation,
+    so the catalogue's filters and facet counts join on indexed integer columns."""
+
+    content_object = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="tagged_items"
+    )
+
+    class Meta:
+        verbose_name = "tag"
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="programme_tag_once"),
+        ]

@@ -1,6 +1,7 @@
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
+from . import exports, feeds, sitemaps, views
 
 app_name = "programmes"
 
@@ -9,8 +10,14 @@ urlpatterns = [
     path("about/", views.about, name="about"),
     path("accessibility/", views.accessibility, name="accessibility"),
     path("programmes/", views.programme_list, name="list"),
+    # Before the programme pages: "feed" would otherwise read as a slug.
+    path("programmes/feed/", feeds.programme_feed, name="feed"),
+    path("programmes/export.csv", exports.programmes_csv, name="export_csv"),
+    path("programmes/export.json", exports.programmes_json, name="export_json"),
     path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

@@ -8,6 +8,7 @@ from django.db.models import Count, Prefetch, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .filters import SORTS, ProgrammeFilter
@@ -250,6 +251,7 @@ def partner_detail(request, slug):
 
 
 @require_safe
+@never_cache  # a cached "ok" would hide an outage from the load balancer
 def healthz(request):
     """200 when the app and its database answer; 503 when the database does not."""
     try:

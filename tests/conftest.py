@@ -4,8 +4,18 @@ import datetime
 
 import pytest
 from django.core.management import call_command
+from django.utils.text import slugify
+from taggit.models import Tag
 
-from programmes.models import Audience, Contact, Partner, Programme, ProgrammeLink, ProgrammePartner
+from programmes.models import (
+    Audience,
+    Contact,
+    Partner,
+    Programme,
+    ProgrammeLink,
+    ProgrammePartner,
+    TaggedProgramme,
+)
 
 
 @pytest.fixture
@@ -61,23 +71,38 @@ def programme(partner, contact, audience):
 
 @pytest.fixture
 def make_programmes(partner, contact, audience):
-    """Build n published programmes, each with the relations a page shows."""
+    """Build n published programmes in bulk, each with the relations a page shows."""
 
     def make(n, prefix="Generated programme"):
-        made = []
-        for i in range(n):
-            p = Programme.objects.create(
+        programmes = Programme.objects.bulk_create(
+            Programme(
                 title=f"{prefix} {i:05d}",
+                slug=f"{slugify(prefix)}-{i:05d}",
                 summary=f"Summary {i}",
                 status=Programme.Status.IN_ACTION if i % 3 else Programme.Status.BEING_DEVELOPED,
                 kind=Programme.Kind.TRAINING if i % 2 else Programme.Kind.TOOLKIT,
                 is_published=True,
             )
-            p.audiences.add(audience)
-            p.contacts.add(contact)
-            p.tags.add(f"topic {i % 7}", "shared topic")
-            ProgrammePartner.objects.create(programme=p, partner=partner)
-            made.append(p)
-        return made
+            for i in range(n)
+        )
+        topics = [
+            Tag.objects.get_or_create(name=f"topic {i}", slug=f"topic-{i}")[0] for i in range(7)
+        ]
+        shared, _ = Tag.objects.get_or_create(name="shared topic", slug="shared-topic")
+        Programme.audiences.through.objects.bulk_create(
+            Programme.audiences.through(programme=p, audience=audience) for p in programmes
+        )
+        Programme.contacts.through.objects.bulk_create(
+            Programme.contacts.through(programme=p, contact=contact) for p in programmes
+        )
+        TaggedProgramme.objects.bulk_create(
+            TaggedProgramme(content_object=p, tag=tag)
+            for i, p in enumerate(programmes)
+            for tag in (topics[i % 7], shared)
+        )
+        ProgrammePartner.objects.bulk_create(
+            ProgrammePartner(programme=p, partner=partner) for p in programmes
+        )
+        return programmes
 
     return make

@@ -88,3 +88,10 @@ def test_generated_query_strings_never_give_a_server_error(client, catalogue, pa
     query = "&".join(f"{quote(k)}={quote(v, safe='')}" for k, v in pairs)
     response = client.get(f"/programmes/?{query}")
     assert response.status_code < 500
+
+
+@pytest.mark.parametrize("name", ["tag", "partner", "audience", "status", "kind", "sort", "q"])
+def test_nul_bytes_in_any_parameter_are_harmless(client, catalogue, name):
+    # PostgreSQL refuses NUL in text: found by the generated test on PostgreSQL.
+    response = client.get(f"/programmes/?{name}=wr%00es")
+    assert response.status_code == 200

@@ -36,7 +36,7 @@ def snapshot():
     from django.apps import apps
 
     models = list(apps.get_app_config("programmes").get_models())
-    models += [apps.get_model("taggit", "Tag"), apps.get_model("taggit", "TaggedItem")]
+    models += [apps.get_model("taggit", "Tag")]
     return {m.__name__: serialize("json", m._default_manager.order_by("pk")) for m in models}
 
 

@@ -1,0 +1,121 @@
+"""Downloads of the catalogue for trusts and analysts: /programmes/export.csv and .json.
+
+Both take the catalogue's own parameters (search, facets, sort), read by the
+catalogue's FilterSet, so a download holds exactly the programmes the page
+shows, in the same order, on every page of it.
+"""
+
+import csv
+import io
+
+from django.db.models import Prefetch
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.http import require_safe
+
+from .filters import ProgrammeFilter
+from .models import ProgrammePartner
+
+FILENAME = "lwrs-programmes"
+
+# Spreadsheets run a cell that starts with one of these as a formula: an editor's
+# text must never become one (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _programmes(request):
+    partner_roles = ProgrammePartner.objects.select_related("partner").order_by("partner__name")
+    return ProgrammeFilter(request.GET).qs.prefetch_related(
+        "audiences",
+        "contacts",
+        "links",
+        "tags",
+        Prefetch("partner_roles", queryset=partner_roles),
+    )
+
+
+def _record(programme, request):
+    """One programme as plain data: what both downloads hold."""
+    return {
+        "title": programme.title,
+        "slug": programme.slug,
+        "url": request.build_absolute_uri(programme.get_absolute_url()),
+        "summary": programme.summary,
+        "status": programme.status,
+        "status_label": programme.get_status_display(),
+        "format": programme.kind,
+        "format_label": programme.get_kind_display(),
+        "audiences": [a.name for a in programme.audiences.all()],
+        "launched": programme.launch_display,
+        "launched_on": programme.launched_on.isoformat() if programme.launched_on else None,
+        "launch_precision": programme.launch_precision if programme.launched_on else None,
+        "partners": [
+            {
+                "name": role.partner.name,
+                "role": role.get_role_display(),
+                "url": request.build_absolute_uri(role.partner.get_absolute_url()),
+            }
+            for role in programme.partner_roles.all()
+        ],
+        "contacts": [
+            {"name": c.name, "email": c.email, "phone": c.phone, "url": c.url}
+            for c in programme.contacts.all()
+        ],
+        "links": [{"label": link.label, "url": link.url} for link in programme.links.all()],
+        "tags": sorted((t.name for t in programme.tags.all()), key=str.lower),
+        "last_updated": programme.updated_at.isoformat(),
+        "last_reviewed_on": (
+            programme.last_reviewed_on.isoformat() if programme.last_reviewed_on else None
+        ),
+    }
+
+
+def _download(response, extension):
+    response["Content-Disposition"] = f'attachment; filename="{FILENAME}.{extension}"'
+    return response
+
+
+@require_safe
+def programmes_json(request):
+    programmes = [_record(p, request) for p in _programmes(request)]
+    return _download(
+        JsonResponse(
+            {"count": len(programmes), "programmes": programmes},
+            json_dumps_params={"ensure_ascii": False, "indent": 1},
+        ),
+        "json",
+    )
+
+
+CSV_COLUMNS = [
+    ("Title", lambda r: r["title"]),
+    ("Web address", lambda r: r["url"]),
+    ("Summary", lambda r: r["summary"]),
+    ("Status", lambda r: r["status_label"]),
+    ("Format", lambda r: r["format_label"]),
+    ("Who it is for", lambda r: "; ".join(r["audiences"])),
+    ("Launched", lambda r: r["launched"]),
+    ("Partners", lambda r: "; ".join(f"{p['name']} ({p['role']})" for p in r["partners"])),
+    ("Contact emails", lambda r: "; ".join(c["email"] for c in r["contacts"] if c["email"])),
+    ("Links", lambda r: "; ".join(f"{link['label']}: {link['url']}" for link in r["links"])),
+    ("Topics", lambda r: "; ".join(r["tags"])),
+    ("Last updated", lambda r: r["last_updated"][:10]),
+    ("Last reviewed", lambda r: r["last_reviewed_on"] or ""),
+]
+
+
+def _cell(value):
+    value = str(value)
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
+
+
+@require_safe
+def programmes_csv(request):
+    out = io.StringIO()
+    # The byte order mark tells Excel the file is UTF-8 (titles use curly quotes).
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow([name for name, _ in CSV_COLUMNS])
+    for programme in _programmes(request):
+        record = _record(programme, request)
+        writer.writerow([_cell(column(record)) for _, column in CSV_COLUMNS])
+    return _download(HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8"), "csv")

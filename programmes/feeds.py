@@ -1,0 +1,68 @@
+"""The Atom feed of programmes, newest first: /programmes/feed/.
+
+Takes the catalogue's own parameters (`?tag=wres&status=in-action`...), read
+by the catalogue's FilterSet, so any filtered view can be followed in a feed
+reader. Unknown values are ignored, as on the catalogue page.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+
+from .filters import ProgrammeFilter
+
+FEED_LENGTH = 50
+
+
+class ProgrammeFeed(Feed):
+    feed_type = Atom1Feed
+    author_name = "NHS England London, Equality and Inclusion team"
+    subtitle = "New programmes and initiatives of the London Workforce Race Strategy, newest first."
+
+    def get_object(self, request):
+        finder = ProgrammeFilter(request.GET)
+        finder.is_valid()  # cleans the parameters; bad values are dropped, never fatal
+        finder.params = request.GET.copy()
+        finder.params.pop("page", None)
+        finder.params.pop("sort", None)  # a feed is always newest first
+        return finder
+
+    def _query(self, finder):
+        return f"?{finder.params.urlencode()}" if finder.params else ""
+
+    def title(self, finder):
+        chosen = [label for _, _, label in finder.selected()]
+        if finder.query:
+            chosen.insert(0, f"“{finder.query}”")
+        suffix = f": {', '.join(chosen)}" if chosen else ""
+        return f"LWRS programmes{suffix}"
+
+    def link(self, finder):
+        return reverse("programmes:list") + self._query(finder)
+
+    def feed_url(self, finder):
+        return reverse("programmes:feed") + self._query(finder)
+
+    def items(self, finder):
+        # Newest in the catalogue first, whatever the sort on the page.
+        return (
+            finder.filtered().order_by("-created_at", "-pk").prefetch_related("tags")[:FEED_LENGTH]
+        )
+
+    def item_title(self, programme):
+        return programme.title
+
+    def item_description(self, programme):
+        return programme.summary
+
+    def item_pubdate(self, programme):
+        return programme.created_at
+
+    def item_updateddate(self, programme):
+        return programme.updated_at
+
+    def item_categories(self, programme):
+        return [tag.name for tag in programme.tags.all()]
+
+
+programme_feed = ProgrammeFeed()

@@ -1,0 +1,74 @@
+"""For search engines: /sitemap.xml lists every public page, /robots.txt points at it."""
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, OuterRef, Q, Subquery
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from .models import Partner, Programme
+
+
+class ProgrammeSitemap(Sitemap):
+    def items(self):
+        return Programme.objects.published().only("slug", "updated_at").order_by("title")
+
+    def lastmod(self, programme):
+        return programme.updated_at
+
+
+class PartnerSitemap(Sitemap):
+    def items(self):
+        # A partner page changes when the partner is edited (its history) or when
+        # one of the published programmes it lists changes.
+        edited = (
+            Partner.history.model.objects.filter(id=OuterRef("pk"))
+            .order_by("-history_date")
+            .values("history_date")[:1]
+        )
+        return (
+            Partner.objects.only("slug")
+            .annotate(
+                edited_at=Subquery(edited),
+                programmes_updated_at=Max(
+                    "programmes__updated_at", filter=Q(programmes__is_published=True)
+                ),
+            )
+            .order_by("name")
+        )
+
+    def lastmod(self, partner):
+        dates = [d for d in (partner.edited_at, partner.programmes_updated_at) if d]
+        return max(dates, default=None)
+
+
+class PageSitemap(Sitemap):
+    """The fixed pages: home, the catalogue, partners, about, accessibility."""
+
+    def items(self):
+        return [
+            "programmes:home",
+            "programmes:list",
+            "programmes:partner_list",
+            "programmes:about",
+            "programmes:accessibility",
+        ]
+
+    def location(self, name):
+        return reverse(name)
+
+
+SITEMAPS = {"pages": PageSitemap, "programmes": ProgrammeSitemap, "partners": PartnerSitemap}
+
+
+@require_safe
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri(reverse("programmes:sitemap"))
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Downloads of the catalogue are for people, not for crawlers.
+        "Disallow: /programmes/export.",
+        f"Sitemap: {sitemap_url}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,64 @@
+"""Production settings, checked the way production starts: in a fresh process, DEBUG off."""
+
+import pytest
+
+from tests.production import manage, production_env
+
+
+def test_check_deploy_passes_with_production_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_check_deploy_fails_when_a_deploy_setting_is_weak():
+    # Proves the check above can fail: without the TLS proxy there is no HTTPS redirect.
+    result = manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        env=production_env(DJANGO_BEHIND_TLS_PROXY="false"),
+    )
+    assert result.returncode != 0
+    assert "security.W008" in result.stderr + result.stdout
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [(None, "DJANGO_SECRET_KEY is required"), ("short-key", "too weak"), ("a" * 60, "too weak")],
+)
+def test_production_refuses_to_start_without_a_strong_secret_key(key, message):
+    result = manage("check", env=production_env(DJANGO_SECRET_KEY=key))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert message in result.stderr
+
+
+def test_debug_must_be_said_clearly():
+    result = manage("check", env=production_env(DJANGO_DEBUG="maybe"))
+    assert result.returncode != 0
+    assert "DJANGO_DEBUG must be true or false" in result.stderr
+
+
+def settings_value(expression, **env):
+    result = manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print({expression})",
+        env=production_env(**env),
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_postgresql_connections_are_reused_and_fail_fast():
+    url = "postgres://lwrs@db.internal:5432/lwrs"
+    assert settings_value("settings.DATABASES['default']['CONN_MAX_AGE']", DATABASE_URL=url) == "60"
+    options = settings_value("settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
+    assert options == "{'connect_timeout': 5}"
+    custom = settings_value(
+        "settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url + "?connect_timeout=2"
+    )
+    assert custom == "{'connect_timeout': 2}"
