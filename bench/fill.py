@@ -322,7 +322,7 @@ def fill(n, stdout=sys.stdout):
     from django.core.management import call_command
     from django.db import transaction
     from django.utils.text import slugify
-    from taggit.models import Tag, TaggedItem
+    from taggit.models import Tag
 
     from programmes.models import (
         Audience,
@@ -433,7 +433,17 @@ def fill(n, stdout=sys.stdout):
         Programme.objects.bulk_create(programmes, batch_size=500)
         programmes = list(Programme.objects.filter(slug__in=[p.slug for p in programmes]))
 
-        content_type = ContentType.objects.get_for_model(Programme)
+        # Whatever links programmes to tags (taggit's generic TaggedItem, or a
+        # through model of the programme's own): filled through the manager's model.
+        tag_link = Programme.tags.through
+        generic = any(f.name == "content_type" for f in tag_link._meta.get_fields())
+        content_type = ContentType.objects.get_for_model(Programme) if generic else None
+
+        def tag_row(tag, programme):
+            if generic:
+                return tag_link(tag_id=tag.pk, content_type=content_type, object_id=programme.pk)
+            return tag_link(tag_id=tag.pk, content_object_id=programme.pk)
+
         audience_rows, contact_rows, roles, links, tagged = [], [], [], [], []
         snapshots = []
         for p in programmes:
@@ -466,22 +476,20 @@ def fill(n, stdout=sys.stdout):
                     )
                 )
             chosen = _weighted_sample(rng, tag_pool, rng.randint(2, 6))
-            tagged.extend(
-                TaggedItem(tag_id=t.pk, content_type=content_type, object_id=p.pk) for t in chosen
-            )
+            tagged.extend(tag_row(t, p) for t in chosen)
             p.tag_snapshot = ", ".join(sorted((t.name for t in chosen), key=str.lower))
             snapshots.append(p)
         Programme.audiences.through.objects.bulk_create(audience_rows, batch_size=1000)
         Programme.contacts.through.objects.bulk_create(contact_rows, batch_size=1000)
         ProgrammePartner.objects.bulk_create(roles, batch_size=1000)
         ProgrammeLink.objects.bulk_create(links, batch_size=1000)
-        TaggedItem.objects.bulk_create(tagged, batch_size=1000)
+        tag_link.objects.bulk_create(tagged, batch_size=1000)
         Programme.objects.bulk_update(snapshots, ["tag_snapshot"], batch_size=500)
 
     stdout.write(
         f"Filled {Programme.objects.count()} programmes "
         f"({Programme.objects.published().count()} published), {Partner.objects.count()} partners, "
-        f"{Contact.objects.count()} contacts, {TaggedItem.objects.count()} tag links "
+        f"{Contact.objects.count()} contacts, {Programme.tags.through.objects.count()} tag links "
         f"in {time.monotonic() - started:.1f} s\n"
     )
 

@@ -277,6 +277,8 @@ def serve(env, port, workers, logfile):
     command = [
         sys.executable, "-m", "gunicorn", "lwrs_site.wsgi:application",
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        # As `make serve` runs it: with an access log (to a file here, not the terminal).
+        "--access-logfile", str(logfile.with_suffix(".access.log")),
         "--error-logfile", str(logfile), "--timeout", "120",
     ]  # fmt: skip
     process = subprocess.Popen(command, cwd=ROOT, env=env)
