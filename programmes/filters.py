@@ -261,9 +261,11 @@ class Facet:
     name: str
     legend: str
     options: list[Option]
+    more: bool = False  # some options with results are not offered
 
 
 FACETS = ["status", "kind", "audience", "tag", "partner"]
+MAX_OPTIONS = 15  # per slug facet
 SORTS = {
     "relevance": "Relevance",
     "title": "A to Z",
@@ -372,7 +374,7 @@ class ProgrammeFilter(django_filters.FilterSet):
     def facets(self):
         """Each facet's options with how many programmes each would give, counted for
         the current search and the other active facets. One query a facet."""
-        facets = []
+        facets, truncated = [], {}
         for name in FACETS:
             selected = self.cleaned(name)
             if name in self.RELATED_FACETS:
@@ -381,12 +383,15 @@ class ProgrammeFilter(django_filters.FilterSet):
                 counts = {slug: (label, count) for slug, label, count in rows}
                 for slug in selected:
                     counts.setdefault(slug, (self.names[name].get(slug, slug), 0))
+                # A large catalogue has hundreds of partners and tags: offer the
+                # most used (and any chosen), A to Z; search finds the rest.
+                shown = sorted(counts.items(), key=lambda i: (-i[1][1], i[1][0].lower()))
+                shown = dict(shown[:MAX_OPTIONS]) | {s: counts[s] for s in selected}
                 options = [
                     Option(slug, label, count, slug in selected)
-                    for slug, (label, count) in sorted(
-                        counts.items(), key=lambda i: i[1][0].lower()
-                    )
+                    for slug, (label, count) in sorted(shown.items(), key=lambda i: i[1][0].lower())
                 ]
+                truncated[name] = len(counts) > len(shown)
             else:
                 field = Programme._meta.get_field(name)
                 rows = (
@@ -398,7 +403,9 @@ class ProgrammeFilter(django_filters.FilterSet):
                     for value, label in field.choices
                     if counts.get(value) or value in selected
                 ]
-            facets.append(Facet(name, self.filters[name].label, options))
+            facets.append(
+                Facet(name, self.filters[name].label, options, truncated.get(name, False))
+            )
         return facets
 
     # --- what the page says about the parameters ---------------------------

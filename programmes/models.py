@@ -104,6 +104,10 @@ class Contact(models.Model):
         return f"{self.name} <{self.email}>" if self.email else self.name
 
 
+# Addresses under /programmes/ that are pages of their own, not programmes.
+RESERVED_SLUGS = frozenset({"feed"})
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public view, feed and sitemap starts here."""
@@ -263,6 +267,12 @@ class Programme(models.Model):
         super().clean()
         if not self.slug and self.title:
             self.slug = slugify(self.title)
+        if self.slug in RESERVED_SLUGS:
+            raise ValidationError(
+                {
+                    "slug": f"“{self.slug}” is kept for another page of the site. Choose a different one."
+                }
+            )
         taken = ProgrammeSlug.objects.filter(slug=self.slug).exclude(programme_id=self.pk)
         if self.slug and taken.exists():
             raise ValidationError(

@@ -175,6 +175,8 @@ def programme_list(request):
         "page_links": _page_links(page),
         "facets": facets,
         "selected": selected,
+        "selected_summary": ", ".join(item["label"] for item in selected),
+        "has_facet_options": any(facet.options for facet in facets),
         "clear_url": f"?{clear_url.urlencode()}",
         "notices": finder.notices(),
         "sort_options": [

@@ -125,3 +125,40 @@ def test_drafts_are_never_counted(client, catalogue):
     response = client.get("/programmes/?kind=toolkit")
     assert titles(response) == ["London De-bias Recruitment Toolkit"]
     assert facet(response, "kind")["toolkit"].count == 1
+
+
+def test_title_names_the_filters_and_the_page(client, catalogue, make_programmes):
+    make_programmes(30)
+    html = client.get("/programmes/?tag=wres&partner=brap").content.decode()
+    assert (
+        "<title>Programmes and initiatives, filtered by WRES, BRAP - LWRS programmes</title>"
+        in html
+    )
+    html = client.get("/programmes/?page=2").content.decode()
+    assert "(page 2 of 3)" in html
+
+
+def test_no_empty_filter_list_when_nothing_matches(client, catalogue):
+    html = client.get("/programmes/?q=zzzzzz").content.decode()
+    assert 'id="filters"' not in html
+    assert 'href="#results"' in html
+
+
+def test_large_facets_offer_the_most_used_options_and_any_chosen(
+    client, catalogue, make_programmes
+):
+    from taggit.models import Tag
+
+    from programmes.filters import MAX_OPTIONS
+
+    make_programmes(20)
+    rare = Tag.objects.create(name="zz rare topic", slug="zz-rare-topic")
+    Programme.objects.get(slug="lwrs-evaluation").tags.add(rare)
+    response = client.get("/programmes/")
+    tags = facet(response, "tag")
+    assert len(tags) == MAX_OPTIONS
+    assert "shared-topic" in tags  # the most used
+    assert "zz-rare-topic" not in tags
+    assert "Search to find others." in response.content.decode()
+    chosen = facet(client.get("/programmes/?tag=zz-rare-topic"), "tag")
+    assert chosen["zz-rare-topic"].selected

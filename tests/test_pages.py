@@ -146,3 +146,26 @@ def test_no_inline_script_or_style_on_pages(client, programme):
         html = client.get(path).content.decode()
         assert "<script>" not in html
         assert 'style="' not in html
+
+
+def test_draft_banner_comes_after_the_only_h1(admin_client, programme):
+    programme.is_published = False
+    programme.save()
+    html = admin_client.get(programme.get_absolute_url()).content.decode()
+    assert html.count("<h1") == 1
+    assert html.index("<h1") < html.index("Draft")
+
+
+def test_feed_is_not_a_programme_slug(db):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        Programme(title="Feed", slug="feed", summary="s").full_clean()
+
+
+def test_500_page_links_to_the_accessibility_statement():
+    from django.template.loader import get_template
+
+    html = get_template("500.html").render({})
+    assert 'href="/accessibility/"' in html
+    assert "Traceback" not in html
