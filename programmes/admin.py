@@ -1,47 +1,373 @@
-"""The EDI team's editing interface."""
+"""The EDI team's editing interface.
 
-from django.contrib import admin
+Editors (the "Catalogue editors" group) add, change and publish records; they
+never delete them: a programme that stops is closed (status "ended") and keeps
+its page. Every save goes through the model's save() so edit history records
+who changed what, and old web addresses keep redirecting.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
-from .models import Audience, Contact, Partner, Programme, ProgrammeLink, ProgrammePartner
+from .admin_forms import ContactAdminForm, PartnerAdminForm, ProgrammeAdminForm, ProgrammeLinkForm
+from .models import (
+    Audience,
+    Contact,
+    Partner,
+    Programme,
+    ProgrammeLink,
+    ProgrammePartner,
+    ProgrammeSlug,
+)
 
 
-class ProgrammeLinkInline(admin.TabularInline):
-    model = ProgrammeLink
-    extra = 0
+class HttpsURLs:
+    """A web address typed without a scheme gets https:// (Django 6's default)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-class ProgrammePartnerInline(admin.TabularInline):
+def _number_or_404(*values):
+    # simple_history's URLs accept any text as ids and would fail with a 500.
+    if not all(str(v).isdigit() for v in values):
+        raise Http404("No such record or version")
+
+
+class CatalogueHistoryAdmin(SimpleHistoryAdmin):
+    # Names the editor without linking to their account (editors may not open it).
+    object_history_list_template = "admin/programmes/object_history_list.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        _number_or_404(object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _number_or_404(object_id, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
+    """Rows that belong to a programme: editing them is editing the programme.
+
+    Removing a link or a partner from a programme is a change to the programme,
+    not the deletion of a catalogue record, so anyone who may change the
+    programme may remove them. Their own history keeps the removed rows.
+    """
+
+    # One blank row, so a partner or link can be added without JavaScript
+    # (with it, "Add another" adds more). A blank row left untouched is ignored.
+    extra = 1
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("programmes.change_programme")
+
+
+class ProgrammePartnerInline(ProgrammeChildInline):
     model = ProgrammePartner
-    extra = 0
     autocomplete_fields = ["partner"]
+    verbose_name = "partner"
+    verbose_name_plural = "partners and their role"
+
+
+class ProgrammeLinkInline(ProgrammeChildInline):
+    model = ProgrammeLink
+    form = ProgrammeLinkForm
+    verbose_name_plural = "links to find out more"
+
+
+class ProgrammeSlugInline(admin.TabularInline):
+    """The web addresses the programme had before: shown, never edited by hand."""
+
+    model = ProgrammeSlug
+    extra = 0
+    fields = ["slug", "created_at"]
+    readonly_fields = ["slug", "created_at"]
+    can_delete = False
+    verbose_name_plural = "old web addresses (they redirect here)"
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("programmes.view_programme")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class NeedsReviewFilter(admin.SimpleListFilter):
+    title = "review"
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("needed", "Needs review (not reviewed for 12 months)"),
+            ("done", "Reviewed in the last 12 months"),
+        ]
+
+    def queryset(self, request, queryset):
+        stale = Programme.objects.needs_review(timezone.localdate())
+        if self.value() == "needed":
+            return queryset.filter(pk__in=stale.values("pk"))
+        if self.value() == "done":
+            return queryset.exclude(pk__in=stale.values("pk"))
+        return queryset
+
+
+VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
+
+
+def _partner_and_link_changes(programme_id, limit=100):
+    """The programme's partner and link rows as they were added, changed and removed,
+    newest first, for its History page (their own history keeps them)."""
+    roles = list(
+        ProgrammePartner.history.filter(programme_id=programme_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    links = list(
+        ProgrammeLink.history.filter(programme_id=programme_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    names = dict(
+        Partner.objects.filter(pk__in={r.partner_id for r in roles}).values_list("pk", "name")
+    )
+    changes = [
+        (
+            r,
+            f"{VERBS[r.history_type]} partner {names.get(r.partner_id, '(since deleted)')}: "
+            f"{r.get_role_display()}",
+        )
+        for r in roles
+    ] + [(r, f"{VERBS[r.history_type]} link “{r.label}”: {r.url}") for r in links]
+    changes.sort(key=lambda change: change[0].history_date, reverse=True)
+    return [
+        {"date": r.history_date, "user": r.history_user, "text": text}
+        for r, text in changes[:limit]
+    ]
+
+
+def _save_each(modeladmin, request, queryset, field, value, message):
+    """Set a field and save one by one, so each change is in the edit history under the
+    editor's name (a bulk update() would bypass it)."""
+    count = 0
+    for programme in queryset:
+        if getattr(programme, field) != value:
+            setattr(programme, field, value)
+            programme._history_user = request.user
+            programme.save()
+            modeladmin.log_change(request, programme, message)
+            count += 1
+    return count
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
-    list_display = ["title", "status", "kind", "is_published", "updated_at", "last_reviewed_on"]
-    list_filter = ["status", "kind", "is_published"]
+class ProgrammeAdmin(CatalogueHistoryAdmin):
+    form = ProgrammeAdminForm
+    list_display = [
+        "title",
+        "status",
+        "kind",
+        "is_published",
+        "updated_at",
+        "last_reviewed_on",
+    ]
+    list_filter = [
+        "status",
+        "kind",
+        "is_published",
+        NeedsReviewFilter,
+        "updated_at",
+        "last_reviewed_on",
+    ]
     search_fields = ["title", "summary", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["contacts", "audiences"]
-    inlines = [ProgrammePartnerInline, ProgrammeLinkInline]
+    autocomplete_fields = ["contacts", "audiences", "replaced_by"]
+    readonly_fields = ["created_at", "updated_at"]
+    inlines = [ProgrammePartnerInline, ProgrammeLinkInline, ProgrammeSlugInline]
+    actions = ["publish", "unpublish", "mark_reviewed"]
+    list_per_page = 50
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            "About the programme",
+            {"fields": ["status", "kind", "launched_on", "launch_precision", "audiences"]},
+        ),
+        ("Contacts and tags", {"fields": ["contacts", "tags", "new_tags"]}),
+        (
+            "When it has ended",
+            {
+                "fields": ["ended_notice", "replaced_by"],
+                "description": "Fill these in when the status is “Ended”. The page stays "
+                "online with this notice, so links to it keep working.",
+            },
+        ),
+        (
+            "Publishing and review",
+            {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
+        ),
+    ]
+
+    def history_view(self, request, object_id, extra_context=None):
+        _number_or_404(object_id)
+        context = {"related_changes": _partner_and_link_changes(int(object_id))}
+        return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def get_inlines(self, request, obj):
+        if obj is None:  # a new programme has no old addresses
+            return [i for i in self.inlines if i is not ProgrammeSlugInline]
+        return self.inlines
+
+    def save_model(self, request, obj, form, change):
+        # The buttons beside Save (see admin/programmes/programme/submit_line.html).
+        if "_publish" in request.POST:
+            obj.is_published = True
+        elif "_unpublish" in request.POST:
+            obj.is_published = False
+        if "_reviewed" in request.POST:
+            obj.last_reviewed_on = timezone.localdate()
+        super().save_model(request, obj, form, change)
+
+    def _after_button(self, request, obj):
+        if "_publish" in request.POST:
+            self.message_user(
+                request, f"“{obj}” is published: anyone can see it at {obj.get_absolute_url()}"
+            )
+        elif "_unpublish" in request.POST:
+            self.message_user(
+                request,
+                f"“{obj}” is a draft again: only editors can see it.",
+                messages.WARNING,
+            )
+        elif "_reviewed" in request.POST:
+            self.message_user(request, f"“{obj}” is marked as reviewed today.")
+        else:
+            return None
+        return HttpResponseRedirect(request.path)
+
+    def response_change(self, request, obj):
+        if "_popup" in request.POST:
+            return super().response_change(request, obj)
+        return self._after_button(request, obj) or super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        buttons = ("_publish", "_unpublish", "_reviewed")
+        if "_popup" not in request.POST and any(b in request.POST for b in buttons):
+            self._after_button(request, obj)
+            return HttpResponseRedirect(reverse("admin:programmes_programme_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
+
+    @admin.action(description="Publish the selected programmes", permissions=["change"])
+    def publish(self, request, queryset):
+        count = _save_each(self, request, queryset, "is_published", True, "Published.")
+        self.message_user(request, f"Published {count} programme{'' if count == 1 else 's'}.")
+
+    @admin.action(
+        description="Unpublish the selected programmes (make drafts)", permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        count = _save_each(self, request, queryset, "is_published", False, "Unpublished.")
+        self.message_user(
+            request,
+            f"Unpublished {count} programme{'' if count == 1 else 's'}: only editors can see them.",
+            messages.WARNING if count else messages.INFO,
+        )
+
+    @admin.action(
+        description="Mark the selected programmes as reviewed today", permissions=["change"]
+    )
+    def mark_reviewed(self, request, queryset):
+        today = timezone.localdate()
+        count = _save_each(
+            self, request, queryset, "last_reviewed_on", today, "Marked as reviewed today."
+        )
+        self.message_user(
+            request,
+            f"Marked {count} programme{'' if count == 1 else 's'} as reviewed today.",
+        )
+
+
+class ProgrammeCountMixin:
+    """A "Programmes" column, counted in the same query as the list."""
+
+    @admin.display(description="programmes", ordering="programme_count")
+    def programme_count(self, obj):
+        return obj.programme_count
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(programme_count=Count("programmes", distinct=True))
+        )
 
 
 @admin.register(Partner)
-class PartnerAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind"]
+class PartnerAdmin(HttpsURLs, ProgrammeCountMixin, CatalogueHistoryAdmin):
+    form = PartnerAdminForm
+    list_display = ["name", "kind", "programme_count", "website"]
+    list_filter = ["kind"]
     search_fields = ["name", "description"]
+    ordering = ["name"]  # Meta.ordering is dropped by the count's GROUP BY
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Contact)
-class ContactAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "email", "phone"]
+class ContactAdmin(HttpsURLs, ProgrammeCountMixin, CatalogueHistoryAdmin):
+    form = ContactAdminForm
+    list_display = ["name", "email", "phone", "programme_count"]
     search_fields = ["name", "email"]
+    ordering = ["name"]
 
 
 @admin.register(Audience)
-class AudienceAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug"]
+class AudienceAdmin(ProgrammeCountMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "programme_count"]
     search_fields = ["name"]
+    ordering = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+# taggit's own Tag admin lets anyone who can see tags merge them, which
+# deletes tags. Merging stays with those allowed to delete.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class CatalogueTagAdmin(TagAdmin):
+    list_display = ["name", "slug", "programme_count"]
+    inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
+
+    @admin.display(description="programmes", ordering="programme_count")
+    def programme_count(self, obj):
+        return obj.programme_count
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(programme_count=Count("programmes_taggedprogramme_items"))
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_delete_permission(request):
+            actions.pop("render_tag_form", None)
+        return actions
+
+    def merge_tags_view(self, request):
+        if not self.has_delete_permission(request):
+            raise PermissionDenied
+        return super().merge_tags_view(request)

@@ -18,6 +18,7 @@ from taggit.models import Tag
 from .models import Audience, Partner, Programme, ProgrammePartner, TaggedProgramme
 
 SEARCH_MAX_LENGTH = 200
+SEARCH_IDS_INLINE = 10000  # see ProgrammeFilter._search_matches
 SEARCH_MAX_TERMS = 8
 
 # Words that carry no meaning in a search box ("something on recruitment bias").
@@ -338,14 +339,32 @@ class ProgrammeFilter(django_filters.FilterSet):
             return "title"
         return chosen or ("relevance" if self.query else "title")
 
-    def filtered(self, *, without=None):
-        """The published programmes matching every parameter but `without`."""
+    def filtered(self, *, without=()):
+        """The published programmes matching every parameter but those `without`."""
         self.errors  # noqa: B018 - validates the form once
         qs = self.queryset.all()
         for name, value in self.form.cleaned_data.items():
-            if name != without:
+            if name == "q" and value:
+                qs = qs.filter(self._search_matches())
+            elif name not in without:
                 qs = self.filters[name].filter(qs, value)
         return qs
+
+    def _search_matches(self):
+        """The search as a condition every query of the page can reuse. The search
+        scans every programme's text, so it runs once, in one query; the count, the
+        page and each facet then look its matches up by primary key."""
+        if not hasattr(self, "_search_ids"):
+            matching = self.filters["q"].filter(self.queryset.all(), self.query)
+            ids = list(matching.values_list("pk", flat=True).order_by()[: SEARCH_IDS_INLINE + 1])
+            # A search matching most of a large catalogue stays a subquery: a list
+            # of ids that long would cost more than it saves (and could exceed the
+            # database's limit on query parameters).
+            self._search_ids = ids if len(ids) <= SEARCH_IDS_INLINE else None
+            self._search_subquery = matching.values("pk").order_by()
+        if self._search_ids is None:
+            return Q(pk__in=self._search_subquery)
+        return Q(pk__in=self._search_ids)
 
     def ordered(self):
         qs = self.filtered()
@@ -371,14 +390,44 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     # --- facets ------------------------------------------------------------
 
+    def _column_counts(self):
+        """Counts for the status and format facets, and the number of results, from
+        one query: programmes grouped by (status, format), matching everything but
+        those two facets. A programme has one status and one format, so each facet's
+        counts (and the total) are sums over the cells the other facet allows."""
+        if not hasattr(self, "_cells"):
+            self._cells = list(
+                self.filtered(without={"status", "kind"})
+                .values_list("status", "kind")
+                .annotate(count=Count("pk"))
+                .order_by()
+            )
+        statuses, kinds = self.cleaned("status"), self.cleaned("kind")
+        counts = {"status": {}, "kind": {}, "total": 0}
+        for status, kind, count in self._cells:
+            status_allowed = not statuses or status in statuses
+            kind_allowed = not kinds or kind in kinds
+            if kind_allowed:
+                counts["status"][status] = counts["status"].get(status, 0) + count
+            if status_allowed:
+                counts["kind"][kind] = counts["kind"].get(kind, 0) + count
+            if status_allowed and kind_allowed:
+                counts["total"] += count
+        return counts
+
+    def count(self):
+        """How many programmes match, without a query of its own."""
+        return self._column_counts()["total"]
+
     def facets(self):
         """Each facet's options with how many programmes each would give, counted for
-        the current search and the other active facets. One query a facet."""
+        the current search and the other active facets. One query a facet, status and
+        format sharing theirs."""
         facets, truncated = [], {}
         for name in FACETS:
             selected = self.cleaned(name)
             if name in self.RELATED_FACETS:
-                others = self.filtered(without=name).values("pk").order_by()
+                others = self.filtered(without={name}).values("pk").order_by()
                 rows = RELATIONS[name].counts(others)
                 counts = {slug: (label, count) for slug, label, count in rows}
                 for slug in selected:
@@ -393,14 +442,10 @@ class ProgrammeFilter(django_filters.FilterSet):
                 ]
                 truncated[name] = len(counts) > len(shown)
             else:
-                field = Programme._meta.get_field(name)
-                rows = (
-                    self.filtered(without=name).values(name).annotate(count=Count("pk")).order_by()
-                )
-                counts = {r[name]: r["count"] for r in rows}
+                counts = self._column_counts()[name]
                 options = [
                     Option(value, label, counts.get(value, 0), value in selected)
-                    for value, label in field.choices
+                    for value, label in Programme._meta.get_field(name).choices
                     if counts.get(value) or value in selected
                 ]
             facets.append(

@@ -196,7 +196,9 @@ class Programme(models.Model):
     )
     # django-simple-history does not follow taggit's tags (django-taggit issue
     # 918), so a copy of the tag names is kept here for history and revert.
-    tag_snapshot = models.TextField(blank=True, editable=False)
+    # The admin form sets it from the tags chosen (never typed by hand); it is
+    # "editable" only so that the history page lists its changes.
+    tag_snapshot = models.TextField("tags", blank=True)
     is_published = models.BooleanField(
         "published",
         default=False,

@@ -124,6 +124,14 @@ def accessibility(request):
     return render(request, "programmes/accessibility.html", {"breadcrumb": [HOME]})
 
 
+class CountedPaginator(Paginator):
+    """A paginator told its count: the finder knows it from its facet counts."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self.count = count  # replaces Paginator's cached COUNT(*) query
+
+
 def _page_number(raw):
     """The page asked for, as a number: anything that is not one means page 1, and
     numbers below 1 mean page 1 too (Paginator.get_page sends them to the last page)."""
@@ -158,7 +166,7 @@ def _without(params, name, value):
 @require_safe
 def programme_list(request):
     finder = ProgrammeFilter(request.GET)
-    paginator = Paginator(finder.qs, PAGE_SIZE)
+    paginator = CountedPaginator(finder.qs, PAGE_SIZE, count=finder.count())
     page = paginator.get_page(_page_number(request.GET.get("page")))
     facets = finder.facets()
     labels = {facet.name: facet.legend for facet in facets}

@@ -106,3 +106,36 @@ def make_programmes(partner, contact, audience):
         return programmes
 
     return make
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the "Catalogue editors" group, as `manage.py add_editor` makes one."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user(
+        "edna",
+        email="edna@nhs.net",
+        password="a long passphrase 9",
+        first_name="Edna",
+        last_name="Editor",
+    )
+    user.is_staff = True
+    user.save()
+    if not Group.objects.filter(name="Catalogue editors").exists():
+        # A live-server test flushed the tables after an earlier one: make the
+        # group again with the data migration's own code.
+        from importlib import import_module
+
+        from django.apps import apps
+
+        import_module("programmes.migrations.0003_catalogue_editors_group").create_group(apps, None)
+    user.groups.add(Group.objects.get(name="Catalogue editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    # force_login: django-axes needs the request that a real sign-in carries.
+    client.force_login(editor)
+    return client

@@ -162,3 +162,29 @@ def test_large_facets_offer_the_most_used_options_and_any_chosen(
     assert "Search to find others." in response.content.decode()
     chosen = facet(client.get("/programmes/?tag=zz-rare-topic"), "tag")
     assert chosen["zz-rare-topic"].selected
+
+
+def test_status_and_format_counts_and_the_total_come_from_one_grouping(client, catalogue):
+    response = client.get("/programmes/?status=in-action&kind=training&kind=toolkit")
+    expected = Programme.objects.published().filter(
+        status="in-action", kind__in=["training", "toolkit"]
+    )
+    assert response.context["page"].paginator.count == expected.count()
+    assert len(titles(response)) == expected.count()
+    statuses = facet(response, "status")
+    # Status counts ignore the status filter but keep the format one, and so on.
+    assert statuses["in-action"].count == expected.count()
+    assert "being-developed" not in statuses  # nothing being developed is training or a toolkit
+    kinds = facet(response, "kind")
+    assert kinds["guidance"].count == 1  # International Medical Graduates, in action
+    assert "project" not in kinds  # the only project is being developed
+
+
+@pytest.mark.parametrize("inline", [0, 10_000])
+def test_a_search_gives_the_same_page_whether_its_matches_are_listed_or_a_subquery(
+    client, catalogue, monkeypatch, inline
+):
+    monkeypatch.setattr("programmes.filters.SEARCH_IDS_INLINE", inline)
+    response = client.get("/programmes/?q=wres&kind=training&kind=strategy")
+    assert titles(response) == ["WRES Experts Programme", "WRES in Primary Care"]
+    assert facet(response, "kind")["data"].count == 1

@@ -124,15 +124,19 @@ def test_body_is_rendered_as_safe_markdown(client, programme):
         "/programmes/..%2F..%2Fetc%2Fpasswd/",
         "/programmes/caf%C3%A9/",
         "/programmes/" + "a" * 300 + "/",
+        "/programmes/%3Cscript%3Ealert(1)%3C%2Fscript%3E/",
+        "/no-such-page-internal-detail/",
+        "/static/../settings.py",
     ],
 )
-def test_unknown_addresses_get_the_styled_404(client, db, path):
+def test_unknown_addresses_get_the_styled_404_which_leaks_nothing(client, db, path):
     response = client.get(path)
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html
     assert "nhsuk-header" in html
-    assert "Traceback" not in html
+    for leak in ("Traceback", "<script>alert", "internal-detail", "URLconf", "urlpatterns"):
+        assert leak not in html
 
 
 def test_healthz(client, db):

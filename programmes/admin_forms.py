@@ -1,0 +1,293 @@
+"""The admin's forms: validation messages written for the EDI team, and tags kept in history.
+
+Case-insensitive duplicates are caught here, with a message that says what to
+do, before the database constraints would refuse them with an error page.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.db import models
+from django.utils.text import slugify
+from taggit.models import Tag
+
+from .models import Contact, Partner, Programme, ProgrammeLink
+
+URL_MESSAGE = "Enter a full web address, starting https://, for example https://www.england.nhs.uk/"
+EMAIL_MESSAGE = "Enter an email address like name@nhs.net, with no spaces."
+
+
+def https_formfield(db_field, **kwargs):
+    """Form fields for our models; a web address typed without a scheme gets https://."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
+def split_tag_snapshot(snapshot):
+    """Tag names from a snapshot ("anti-racism, WRES"). Names never contain commas here:
+    the tag fields split on them."""
+    return [name.strip() for name in snapshot.split(",") if name.strip()]
+
+
+def tag_snapshot(names):
+    """The text kept in `Programme.tag_snapshot`: names sorted A-Z, comma-separated."""
+    return ", ".join(sorted(names, key=str.lower))
+
+
+# The relations Programme's HistoricalRecords(m2m_fields=...) keeps.
+HISTORY_M2M_FIELDS = ["audiences", "contacts"]
+
+
+def copy_relations_into_latest_record(programme):
+    """Give the programme's latest history record its relations as they are now.
+
+    The record is made when the row is saved, before the form saves the
+    relations; copy them as simple_history does: each row of the relation's table.
+    """
+    record = programme.history.latest()
+    for name in HISTORY_M2M_FIELDS:
+        through = Programme._meta.get_field(name).remote_field.through
+        columns = [f.name for f in through._meta.fields]
+        copies = getattr(record, name)
+        copies.all().delete()
+        copies.model._default_manager.bulk_create(
+            copies.model(history=record, **{c: getattr(row, c) for c in columns})
+            for row in through._default_manager.filter(programme=programme)
+        )
+
+
+class ProgrammeAdminForm(forms.ModelForm):
+    # Tags already in use are picked with autocomplete; new ones are typed
+    # below. Typing an existing name also works (ignoring capitals), so the
+    # form needs no JavaScript.
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.order_by("name"),
+        required=False,
+        help_text="Start typing to find a tag already in use.",
+        widget=AutocompleteSelectMultiple(Programme._meta.get_field("tags"), admin.site),
+    )
+    new_tags = forms.CharField(
+        label="Add new tags",
+        required=False,
+        max_length=500,
+        help_text="Tags that are not in the list above yet, separated by commas, "
+        "e.g. “mentoring, nursing”.",
+    )
+
+    class Meta:
+        model = Programme
+        fields = [
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "status",
+            "kind",
+            "launched_on",
+            "launch_precision",
+            "audiences",
+            "contacts",
+            "tags",
+            "ended_notice",
+            "replaced_by",
+            "is_published",
+            "last_reviewed_on",
+        ]
+        labels = {"tags": "Tags"}
+        error_messages = {
+            "slug": {
+                "invalid": "Use only lower-case letters, numbers and hyphens, e.g. my-programme."
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Left empty, it is filled from the title (works without JavaScript).
+            self.fields["slug"].required = False
+        # The admin's revert view builds the form on a past version: start
+        # from what that version had, not from today's relations.
+        historical = getattr(self.instance, "_history", None)
+        if historical is not None and not self.is_bound:
+            self._initial_from_history(historical)
+
+    def _initial_from_history(self, historical):
+        if "audiences" in self.fields:
+            self.initial["audiences"] = [r.audience_id for r in historical.audiences.all()]
+        if "contacts" in self.fields:
+            self.initial["contacts"] = [r.contact_id for r in historical.contacts.all()]
+        if "tags" not in self.fields:
+            return
+        names = split_tag_snapshot(historical.tag_snapshot)
+        known = {t.name.lower(): t for t in Tag.objects.filter(name__in=names)}
+        for name in names:
+            if name.lower() not in known:
+                match = Tag.objects.filter(name__iexact=name).first()
+                if match:
+                    known[name.lower()] = match
+        self.initial["tags"] = [t.pk for t in known.values()]
+        missing = [n for n in names if n.lower() not in known]
+        self.initial["new_tags"] = ", ".join(missing)
+
+    def clean_title(self):
+        title = " ".join(self.cleaned_data["title"].split())
+        clash = Programme.objects.filter(title__iexact=title).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(
+                f"There is already a programme called “{clash.title}”. "
+                "Give this one a different title (capital letters do not make it different)."
+            )
+        return title
+
+    def clean(self):
+        cleaned = super().clean()
+        self._clean_slug(cleaned)
+        self._clean_tags(cleaned)
+        self._clean_ended(cleaned)
+        return cleaned
+
+    def _clean_slug(self, cleaned):
+        if "slug" not in self.fields or "slug" in self.errors:
+            return
+        slug = (cleaned.get("slug") or "").strip().lower()
+        if not slug:
+            slug = slugify(cleaned.get("title") or "")[:200]
+            if not slug:
+                if cleaned.get("title"):
+                    self.add_error(
+                        "slug",
+                        "The title has no letters or numbers to make a web address from. "
+                        "Type one, e.g. my-programme.",
+                    )
+                return
+        cleaned["slug"] = slug
+        clash = Programme.objects.filter(slug__iexact=slug).exclude(pk=self.instance.pk).first()
+        if clash:
+            self.add_error(
+                "slug",
+                f"The programme “{clash.title}” already has this web address. Choose a different one.",
+            )
+        # An address another programme had before is refused by Programme.clean().
+
+    def _clean_tags(self, cleaned):
+        if "tags" not in self.fields:
+            return
+        chosen = list(cleaned.get("tags") or [])
+        seen = {t.name.lower() for t in chosen}
+        for name in split_tag_snapshot(cleaned.get("new_tags") or ""):
+            if len(name) > 100:
+                self.add_error(
+                    "new_tags", f"“{name[:30]}…” is too long for a tag: 100 characters at most."
+                )
+                return
+            if not slugify(name):
+                self.add_error(
+                    "new_tags", f"“{name}” cannot be a tag: use letters or numbers in it."
+                )
+                return
+            if name.lower() in seen:
+                continue
+            seen.add(name.lower())
+            # An existing tag typed in, whatever its capitals, is that tag.
+            chosen.append(Tag.objects.filter(name__iexact=name).first() or name)
+        cleaned["tags"] = chosen
+
+    def _clean_ended(self, cleaned):
+        if cleaned.get("status") != Programme.Status.ENDED:
+            return
+        replaced_by = cleaned.get("replaced_by")
+        if replaced_by and replaced_by.pk == self.instance.pk:
+            self.add_error("replaced_by", "A programme cannot replace itself.")
+        if not cleaned.get("ended_notice") and not replaced_by:
+            self.add_error(
+                "ended_notice",
+                "This programme has ended: tell staff where to go instead, "
+                "or choose the programme that replaces it.",
+            )
+
+    def _save_m2m(self):
+        # One history record per save: each relation set would add a record of
+        # its own; skip those and complete the record the save made instead.
+        programme = self.instance
+        programme.skip_history_when_saving = True
+        try:
+            super()._save_m2m()
+        finally:
+            del programme.skip_history_when_saving
+        copy_relations_into_latest_record(programme)
+
+    def save(self, commit=True):
+        if "tags" in self.cleaned_data:
+            # Tags live in taggit's tables, which the edit history does not
+            # follow (django-taggit issue 918): keep their names on the row so
+            # every history record carries them, and revert can restore them.
+            names = [t if isinstance(t, str) else t.name for t in self.cleaned_data["tags"]]
+            self.instance.tag_snapshot = tag_snapshot(names)
+        return super().save(commit=commit)
+
+
+class PartnerAdminForm(forms.ModelForm):
+    class Meta:
+        model = Partner
+        formfield_callback = https_formfield
+        fields = ["name", "slug", "kind", "website", "description"]
+        error_messages = {"website": {"invalid": URL_MESSAGE}}
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        clash = Partner.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(
+                f"There is already a partner called “{clash.name}”. "
+                "Use that one, or give this one a different name."
+            )
+        return name
+
+    def clean_slug(self):
+        slug = self.cleaned_data["slug"].lower()
+        clash = Partner.objects.filter(slug=slug).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(
+                f"The partner “{clash.name}” already has this web address. Choose a different one."
+            )
+        return slug
+
+
+class ContactAdminForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        formfield_callback = https_formfield
+        fields = ["name", "email", "phone", "url"]
+        error_messages = {"email": {"invalid": EMAIL_MESSAGE}, "url": {"invalid": URL_MESSAGE}}
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return email
+        clash = Contact.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        if clash:
+            raise forms.ValidationError(
+                f"“{clash}” already has this email address. "
+                "Add that contact to the programme instead of making a new one."
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if not any(cleaned.get(f) for f in ("email", "phone", "url")):
+            raise forms.ValidationError(
+                "Give at least one way to reach this contact: an email address, "
+                "a phone number or a web page."
+            )
+        return cleaned
+
+
+class ProgrammeLinkForm(forms.ModelForm):
+    class Meta:
+        model = ProgrammeLink
+        formfield_callback = https_formfield
+        fields = ["label", "url", "position"]
+        error_messages = {"url": {"invalid": URL_MESSAGE}}

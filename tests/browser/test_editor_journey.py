@@ -1,0 +1,99 @@
+"""An editor's whole journey in a real Chromium: sign in to the admin, add a programme
+with tags and a partner, publish it, and find it on the public catalogue through a filter.
+
+It runs against pytest-django's live server with DEBUG off, as in production: the
+session and CSRF cookies are `__Host-` and Secure, which Chromium accepts on
+http://localhost (a potentially trustworthy origin). Fixtures: tests/browser/conftest.py.
+"""
+
+import re
+
+import pytest
+
+PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
+pytestmark = pytest.mark.browser
+
+# --- The journey ----------------------------------------------------------------
+
+
+def _sign_in(page, site, username):
+    page.goto(site.url("/admin/"))
+    assert "/admin/login/" in page.url
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+
+
+def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, editor):
+    from programmes.models import Programme
+
+    visitor, page = page, new_page()  # the editor signs in in a context of their own
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+    _sign_in(page, site, editor.username)
+    assert page.url == site.url("/admin/"), page.locator("body").inner_text()
+    cookies = {c["name"]: c for c in page.context.cookies()}
+    assert cookies["__Host-sessionid"]["secure"]
+    assert cookies["__Host-sessionid"]["httpOnly"]
+
+    page.goto(site.url("/admin/programmes/programme/add/"))
+    page.get_by_label("Title:").press_sequentially("Reciprocal Mentoring for Inclusion")
+    # The slug is filled from the title as the editor types (prepopulated field).
+    assert page.get_by_label("Slug:").input_value() == "reciprocal-mentoring-for-inclusion", errors
+    page.get_by_label("Summary:").fill(
+        "Senior leaders and staff from minority ethnic backgrounds mentor each other."
+    )
+    page.get_by_label("Format:").select_option("training")
+
+    # An existing tag through autocomplete, a new one typed.
+    tags = page.locator(".field-tags .select2-container")
+    tags.click()
+    page.locator(".select2-search__field:focus").fill("WRE")
+    page.locator(".select2-results__option", has_text="WRES").click()
+    page.get_by_label("Add new tags:").fill("reciprocal mentoring")
+
+    # A partner through autocomplete, in the partners' blank row.
+    page.locator("#partner_roles-group .field-partner .select2-container").first.click()
+    page.locator(".select2-search__field:focus").fill("BRAP")
+    page.locator(".select2-results__option", has_text="BRAP").click()
+
+    page.get_by_role("button", name="Save and publish").click()
+    page.wait_for_load_state()
+    body = page.locator("body").inner_text()
+    assert "is published" in body, body[:2000]
+
+    programme = Programme.objects.get(title="Reciprocal Mentoring for Inclusion")
+    assert programme.is_published
+    assert sorted(programme.tags.names(), key=str.lower) == ["reciprocal mentoring", "WRES"]
+    assert [p.name for p in programme.partners.all()] == ["BRAP"]
+    assert programme.history.earliest().history_user == editor
+
+    # The public catalogue, as a visitor: the filter form, partner BRAP and tag WRES
+    # (the facets offer the most used options, so not a brand-new tag).
+    public = visitor
+    public.goto(site.url("/programmes/"))
+    public.get_by_label(re.compile(r"^BRAP \(2\)$")).check()
+    public.get_by_label(re.compile(r"^WRES \(\d+\)$")).check()
+    public.get_by_role("button", name="Apply").click()
+    public.wait_for_load_state()
+    assert "partner=brap" in public.url
+    assert "tag=wres" in public.url
+    titles = [t.strip() for t in public.locator("main .nhsuk-card__link").all_inner_texts()]
+    assert titles == ["Reciprocal Mentoring for Inclusion"]
+    public.get_by_role("link", name="Reciprocal Mentoring for Inclusion").click()
+    assert (
+        public.get_by_role("heading", level=1).inner_text() == "Reciprocal Mentoring for Inclusion"
+    )
+    assert "BRAP" in public.locator("main").inner_text()
+
+    # The strict Content Security Policy did not block anything the admin needed...
+    assert not [e for e in errors if "Content Security Policy" in e], errors
+    # ...and a blocked inline script would have been seen here.
+    page.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.x = 1'; document.body.append(s); }"
+    )
+    page.wait_for_timeout(200)
+    assert [e for e in errors if "Content Security Policy" in e], errors
