@@ -47,6 +47,11 @@ serve: $(VENV)/.installed $(SECRET_FILE)
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+# The performance benchmark (bench/README.md): never part of `make test`. Needs wrk
+# (apt-get install wrk); takes about five minutes. BENCH_ARGS="--n 12 1000" for a part.
+bench: $(VENV)/.installed
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
