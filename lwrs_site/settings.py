@@ -243,6 +243,11 @@ LOGGING = {
     },
 }
 
+# Public pages are cached until an editor changes the catalogue (programmes/cache.py).
+# The default cache (local memory, per process) is enough: the version that
+# invalidates pages lives in the database, which every worker and server shares.
+PUBLIC_PAGE_CACHE = True
+
 SITE_NAME = "LWRS programmes"
 TEAM_EMAIL = "London.RaceStrategy@nhs.net"
 

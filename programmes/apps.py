@@ -6,4 +6,26 @@ class ProgrammesConfig(AppConfig):
     verbose_name = "Catalogue"
 
     def ready(self):
-        from . import backups  # noqa: F401 - connects its signal receiver
+        from taggit.models import Tag
+
+        from . import (
+            backups,  # noqa: F401 - connects its signal receiver
+            models,
+        )
+        from .cache import connect_signals
+
+        # Any change to what public pages show makes every cached page stale.
+        connect_signals(
+            [
+                models.Programme,
+                models.Partner,
+                models.Contact,
+                models.Audience,
+                models.ProgrammePartner,
+                models.ProgrammeLink,
+                models.ProgrammeSlug,
+                Tag,
+                models.TaggedProgramme,
+            ],
+            [models.Programme.audiences.through, models.Programme.contacts.through],
+        )

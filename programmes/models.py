@@ -384,3 +384,18 @@ class TaggedProgramme(TaggedItemBase):
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="programme_tag_once"),
         ]
+
+
+class CatalogueVersion(models.Model):
+    """One row whose token changes with every change to the catalogue.
+
+    Public pages are cached under it (programmes/cache.py): a new token makes
+    every cached page stale at once, on every worker and app server."""
+
+    token = models.CharField(max_length=32)
+
+    class Meta:
+        verbose_name = "catalogue version"
+
+    def __str__(self):
+        return self.token

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from .cache import cache_public_page
 from .filters import SORTS, ProgrammeFilter
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 
@@ -103,6 +104,7 @@ def _can_preview(request):
 
 
 @require_safe
+@cache_public_page
 def home(request):
     programmes = Programme.objects.published()
     return render(
@@ -164,6 +166,7 @@ def _without(params, name, value):
 
 
 @require_safe
+@cache_public_page
 def programme_list(request):
     finder = ProgrammeFilter(request.GET)
     paginator = CountedPaginator(finder.qs, PAGE_SIZE, count=finder.count())
@@ -196,6 +199,7 @@ def programme_list(request):
 
 
 @require_safe
+@cache_public_page
 def programme_detail(request, slug):
     visible = Programme.objects.all() if _can_preview(request) else Programme.objects.published()
     programme = (
@@ -231,6 +235,7 @@ def programme_detail(request, slug):
 
 
 @require_safe
+@cache_public_page
 def partner_list(request):
     published = Q(programmes__is_published=True)
     partners = Partner.objects.annotate(
@@ -247,6 +252,7 @@ def partner_list(request):
 
 
 @require_safe
+@cache_public_page
 def partner_detail(request, slug):
     partner = get_object_or_404(Partner, slug=slug)
     roles = (

@@ -35,7 +35,12 @@ TITLES = [
 def snapshot():
     from django.apps import apps
 
-    models = list(apps.get_app_config("programmes").get_models())
+    # The catalogue's records, less the page cache's version token (programmes/cache.py).
+    models = [
+        m
+        for m in apps.get_app_config("programmes").get_models()
+        if m.__name__ != "CatalogueVersion"
+    ]
     models += [apps.get_model("taggit", "Tag")]
     return {m.__name__: serialize("json", m._default_manager.order_by("pk")) for m in models}
 
