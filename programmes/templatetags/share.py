@@ -10,7 +10,7 @@ from programmes.structured_data import programme_data
 
 register = template.Library()
 
-# As Django's json_script: these cannot close the <script> element or start a comment.
+# As Django's json_script: these cannot close the script element or start a comment.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
@@ -43,7 +43,7 @@ def capture(parser, token):
 
 @register.simple_tag
 def json_ld(data):
-    """A schema.org JSON-LD block: the one <script> the content security policy need not run."""
+    """A schema.org JSON-LD block: the one script element the content security policy need not run."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True).translate(_JSON_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
 
