@@ -302,6 +302,8 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
 class ProgrammeCountMixin:
     """A "Programmes" column, counted in the same query as the list."""
 
+    programme_relation = "programmes"  # how the listed model reaches its programmes
+
     @admin.display(description="programmes", ordering="programme_count")
     def programme_count(self, obj):
         return obj.programme_count
@@ -310,7 +312,7 @@ class ProgrammeCountMixin:
         return (
             super()
             .get_queryset(request)
-            .annotate(programme_count=Count("programmes", distinct=True))
+            .annotate(programme_count=Count(self.programme_relation, distinct=True))
         )
 
 
@@ -346,20 +348,10 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class CatalogueTagAdmin(TagAdmin):
+class CatalogueTagAdmin(ProgrammeCountMixin, TagAdmin):
     list_display = ["name", "slug", "programme_count"]
     inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
-
-    @admin.display(description="programmes", ordering="programme_count")
-    def programme_count(self, obj):
-        return obj.programme_count
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(programme_count=Count("programmes_taggedprogramme_items"))
-        )
+    programme_relation = "programmes_taggedprogramme_items"
 
     def get_actions(self, request):
         actions = super().get_actions(request)
