@@ -96,6 +96,15 @@ class Relation:
         lookup = {f"{self.target}__{key}": value for key, value in lookup.items()}
         return Exists(self.through.objects.filter(**{self.programme: OuterRef("pk")}, **lookup))
 
+    def named(self, text):
+        """Programmes linked to a record whose name contains `text`, as an
+        uncorrelated subquery: the database finds the few matching records once,
+        then programmes by id. Finding the matches this way costs about half of
+        EXISTS, which tests the names again for every programme; ranking the
+        (fewer) matches is quicker with EXISTS, so rank_by_relevance uses that."""
+        matching = self.through.objects.filter(**{f"{self.target}__name__icontains": text})
+        return Q(pk__in=matching.values(self.programme))
+
     def counts(self, programmes):
         """(slug, name, number of `programmes`) for every linked record."""
         return (
@@ -119,9 +128,9 @@ def _term_matches(term):
         Q(title__icontains=term)
         | Q(summary__icontains=term)
         | Q(body__icontains=term)
-        | RELATIONS["tag"].having(name__icontains=term)
-        | RELATIONS["partner"].having(name__icontains=term)
-        | RELATIONS["audience"].having(name__icontains=term)
+        | RELATIONS["tag"].named(term)
+        | RELATIONS["partner"].named(term)
+        | RELATIONS["audience"].named(term)
     )
 
 
