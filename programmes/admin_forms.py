@@ -57,6 +57,13 @@ def copy_relations_into_latest_record(programme):
         )
 
 
+def _clash(instance, field, value):
+    """Another record of the same model whose `field` equals `value`, ignoring case:
+    the form says so in words before the database's constraint would refuse it."""
+    others = type(instance).objects.exclude(pk=instance.pk)
+    return others.filter(**{f"{field}__iexact": value}).first()
+
+
 class ProgrammeAdminForm(forms.ModelForm):
     # Tags already in use are picked with autocomplete; new ones are typed
     # below. Typing an existing name also works (ignoring capitals), so the
@@ -132,7 +139,7 @@ class ProgrammeAdminForm(forms.ModelForm):
 
     def clean_title(self):
         title = " ".join(self.cleaned_data["title"].split())
-        clash = Programme.objects.filter(title__iexact=title).exclude(pk=self.instance.pk).first()
+        clash = _clash(self.instance, "title", title)
         if clash:
             raise forms.ValidationError(
                 f"There is already a programme called “{clash.title}”. "
@@ -162,7 +169,7 @@ class ProgrammeAdminForm(forms.ModelForm):
                     )
                 return
         cleaned["slug"] = slug
-        clash = Programme.objects.filter(slug__iexact=slug).exclude(pk=self.instance.pk).first()
+        clash = _clash(self.instance, "slug", slug)
         if clash:
             self.add_error(
                 "slug",
@@ -236,7 +243,7 @@ class PartnerAdminForm(forms.ModelForm):
 
     def clean_name(self):
         name = " ".join(self.cleaned_data["name"].split())
-        clash = Partner.objects.filter(name__iexact=name).exclude(pk=self.instance.pk).first()
+        clash = _clash(self.instance, "name", name)
         if clash:
             raise forms.ValidationError(
                 f"There is already a partner called “{clash.name}”. "
@@ -265,7 +272,7 @@ class ContactAdminForm(forms.ModelForm):
         email = self.cleaned_data["email"].strip()
         if not email:
             return email
-        clash = Contact.objects.filter(email__iexact=email).exclude(pk=self.instance.pk).first()
+        clash = _clash(self.instance, "email", email)
         if clash:
             raise forms.ValidationError(
                 f"“{clash}” already has this email address. "
