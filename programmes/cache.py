@@ -132,7 +132,8 @@ def cache_public_page(view):
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return view(request, *args, **kwargs)
-        key = _key(request, catalogue_version())
+        request.catalogue_version = version = catalogue_version()  # the finder's index reads it too
+        key = _key(request, version)
         entry = cache.get(key)
         if entry is None:
             response = view(request, *args, **kwargs)

@@ -12,8 +12,9 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
+from .catalogue_index import in_order
 from .filters import ProgrammeFilter
-from .models import ProgrammePartner
+from .models import Programme, ProgrammePartner
 
 FILENAME = "lwrs-programmes"
 
@@ -24,13 +25,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def _programmes(request):
     partner_roles = ProgrammePartner.objects.select_related("partner").order_by("partner__name")
-    return ProgrammeFilter(request.GET).qs.prefetch_related(
+    programmes = Programme.objects.published().prefetch_related(
         "audiences",
         "contacts",
         "links",
         "tags",
         Prefetch("partner_roles", queryset=partner_roles),
     )
+    return in_order(programmes, ProgrammeFilter(request.GET, request=request).pks())
 
 
 def _record(programme, request):

@@ -9,7 +9,9 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .catalogue_index import in_order
 from .filters import ProgrammeFilter
+from .models import Programme
 
 FEED_LENGTH = 50
 
@@ -20,7 +22,7 @@ class ProgrammeFeed(Feed):
     subtitle = "New programmes and initiatives of the London Workforce Race Strategy, newest first."
 
     def get_object(self, request):
-        finder = ProgrammeFilter(request.GET)
+        finder = ProgrammeFilter(request.GET, request=request)
         finder.is_valid()  # cleans the parameters; bad values are dropped, never fatal
         finder.params = request.GET.copy()
         finder.params.pop("page", None)
@@ -45,9 +47,8 @@ class ProgrammeFeed(Feed):
 
     def items(self, finder):
         # Newest in the catalogue first, whatever the sort on the page.
-        return (
-            finder.filtered().order_by("-created_at", "-pk").prefetch_related("tags")[:FEED_LENGTH]
-        )
+        newest = finder.pks(sort="created")[:FEED_LENGTH]
+        return in_order(Programme.objects.published().prefetch_related("tags"), newest)
 
     def item_title(self, programme):
         return programme.title

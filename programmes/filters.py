@@ -1,9 +1,14 @@
-"""Finding programmes: the one place that turns the catalogue's GET parameters into a query.
+"""Finding programmes: the one place that turns the catalogue's GET parameters into a result.
 
 Parameters (the URL contract): `q` (search), `status`, `kind`, `audience`, `tag`,
 `partner` (each repeatable, values are slugs), `sort`. Values within a facet
 combine with OR, facets with AND. Bad input never fails the request: unknown
 values are dropped and reported as notices, over-long searches are shortened.
+
+django-filter reads and cleans the parameters (its form and filters); each
+filter then narrows a Selection of the in-memory catalogue index
+(programmes/catalogue_index.py, which says why), where counts, facets and
+ordering cost microseconds. Views fetch only the programmes they show.
 """
 
 import re
@@ -11,14 +16,13 @@ from dataclasses import dataclass
 
 import django_filters
 from django import forms
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Lower
+from django.db.models import Value
 from taggit.models import Tag
 
-from .models import Audience, Partner, Programme, ProgrammePartner, TaggedProgramme
+from .catalogue_index import Selection, current_index
+from .models import Audience, Partner, Programme
 
 SEARCH_MAX_LENGTH = 200
-SEARCH_IDS_INLINE = 10000  # see ProgrammeFilter._search_matches
 SEARCH_MAX_TERMS = 8
 
 # Words that carry no meaning in a search box ("something on recruitment bias").
@@ -56,16 +60,6 @@ STOP_WORDS = frozenset(
     ]
 )
 
-# How much a match in each place counts towards relevance: title first, then
-# tags, then summary, then partners and audiences, then body.
-WEIGHT_TITLE_EXACT = 1000
-WEIGHT_TITLE_STARTS = 200
-WEIGHT_TITLE = 100
-WEIGHT_TAG = 50
-WEIGHT_SUMMARY = 20
-WEIGHT_PARTNER_OR_AUDIENCE = 15
-WEIGHT_BODY = 10
-
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # What a slug can look like (taggit keeps Unicode letters). Anything else is not
 # looked up at all: PostgreSQL refuses some characters (NUL) outright.
@@ -73,96 +67,12 @@ SLUG = re.compile(r"[-\w]{1,200}")
 
 
 def search_terms(query: str) -> list[str]:
-    """The meaningful words of a search, lower-cased, at most SEARCH_MAX_TERMS."""
-    words = [w.strip(".,;:!?\"'()[]{}") for w in query.lower().split()]
+    """The meaningful words of a search, casefolded, at most SEARCH_MAX_TERMS."""
+    words = [w.strip(".,;:!?\"'()[]{}") for w in query.casefold().split()]
     words = [w for w in dict.fromkeys(words) if w]
     meaningful = [w for w in words if w not in STOP_WORDS]
     # A search made only of stop words ("the") still searches for them.
     return (meaningful or words)[:SEARCH_MAX_TERMS]
-
-
-@dataclass(frozen=True)
-class Relation:
-    """How programmes reach one kind of related record: through which table, by which
-    foreign keys. Filters and counts query the link table directly with correlated
-    EXISTS, which both databases answer with an index probe, never nested IN lists."""
-
-    through: type
-    programme: str  # the link table's foreign key to the programme
-    target: str  # its foreign key to the related record
-
-    def having(self, **lookup):
-        """Programmes with a linked record matching `lookup`, e.g. slug__in=[...]."""
-        lookup = {f"{self.target}__{key}": value for key, value in lookup.items()}
-        return Exists(self.through.objects.filter(**{self.programme: OuterRef("pk")}, **lookup))
-
-    def named(self, text):
-        """Programmes linked to a record whose name contains `text`, as an
-        uncorrelated subquery: the database finds the few matching records once,
-        then programmes by id. Finding the matches this way costs about half of
-        EXISTS, which tests the names again for every programme; ranking the
-        (fewer) matches is quicker with EXISTS, so rank_by_relevance uses that."""
-        matching = self.through.objects.filter(**{f"{self.target}__name__icontains": text})
-        return Q(pk__in=matching.values(self.programme))
-
-    def counts(self, programmes):
-        """(slug, name, number of `programmes`) for every linked record."""
-        return (
-            self.through.objects.filter(**{f"{self.programme}__in": programmes})
-            .values_list(f"{self.target}__slug", f"{self.target}__name")
-            .annotate(count=Count(self.programme))
-            .order_by()
-        )
-
-
-RELATIONS = {
-    "audience": Relation(Programme.audiences.through, "programme", "audience"),
-    "tag": Relation(TaggedProgramme, "content_object", "tag"),
-    "partner": Relation(ProgrammePartner, "programme", "partner"),
-}
-
-
-def _term_matches(term):
-    """Programmes matching one search term anywhere staff would expect."""
-    return (
-        Q(title__icontains=term)
-        | Q(summary__icontains=term)
-        | Q(body__icontains=term)
-        | RELATIONS["tag"].named(term)
-        | RELATIONS["partner"].named(term)
-        | RELATIONS["audience"].named(term)
-    )
-
-
-def rank_by_relevance(queryset, query):
-    """Annotate `relevance` so exact or partial title matches come first, then tags,
-    summary, partners and audiences, then body. Plain SQL CASE and LIKE: the same
-    ranking on SQLite and PostgreSQL."""
-    terms = search_terms(query)
-    if not terms:
-        return queryset.annotate(relevance=Value(0, output_field=IntegerField()))
-    score = Case(
-        When(title__iexact=query.strip(), then=Value(WEIGHT_TITLE_EXACT)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    for term in terms:
-        for condition, weight in [
-            (Q(title__istartswith=term), WEIGHT_TITLE_STARTS),
-            (Q(title__icontains=term), WEIGHT_TITLE),
-            (RELATIONS["tag"].having(name__icontains=term), WEIGHT_TAG),
-            (Q(summary__icontains=term), WEIGHT_SUMMARY),
-            (
-                RELATIONS["partner"].having(name__icontains=term)
-                | RELATIONS["audience"].having(name__icontains=term),
-                WEIGHT_PARTNER_OR_AUDIENCE,
-            ),
-            (Q(body__icontains=term), WEIGHT_BODY),
-        ]:
-            score = score + Case(
-                When(condition, then=Value(weight)), default=Value(0), output_field=IntegerField()
-            )
-    return queryset.annotate(relevance=score)
 
 
 class SearchField(forms.CharField):
@@ -227,35 +137,30 @@ class SortField(forms.ChoiceField):
 class SearchFilter(django_filters.CharFilter):
     field_class = SearchField
 
-    def filter(self, qs, value):
-        for term in search_terms(value or ""):
-            qs = qs.filter(_term_matches(term))
-        return qs
+    def filter(self, selection, value):
+        terms = search_terms(value or "")
+        return selection.search(terms, value) if terms else selection
 
 
 class FacetFilter(django_filters.MultipleChoiceFilter):
-    """A facet: OR within it. `field` is a programme field (status, kind) or a key
-    of RELATIONS (audience, tag, partner) whose slugs it matches."""
+    """A facet: OR within it. `field` names the facet in the index: a programme
+    field (status, kind) or a relation (audience, tag, partner) matched by slug."""
 
     field_class = FacetField
 
     def __init__(self, *, field, noun, label, **kwargs):
         super().__init__(label=label, noun=noun, **kwargs)
-        self.programme_field = field
+        self.facet = field
 
-    def filter(self, qs, value):
-        if not value:
-            return qs
-        if self.programme_field in RELATIONS:
-            return qs.filter(RELATIONS[self.programme_field].having(slug__in=value))
-        return qs.filter(**{f"{self.programme_field}__in": value})
+    def filter(self, selection, value):
+        return selection.having(self.facet, value) if value else selection
 
 
 class SortFilter(django_filters.ChoiceFilter):
     field_class = SortField
 
-    def filter(self, qs, value):
-        return qs  # ordering is applied last, by ProgrammeFilter.ordered()
+    def filter(self, selection, value):
+        return selection  # ordering is applied last, by ProgrammeFilter.pks()
 
 
 @dataclass(frozen=True)
@@ -302,10 +207,8 @@ class ProgrammeFilter(django_filters.FilterSet):
         model = Programme
         fields = []
 
-    def __init__(self, data=None, queryset=None, **kwargs):
-        if queryset is None:
-            queryset = Programme.objects.published()
-        super().__init__(data, queryset=queryset, **kwargs)
+    def __init__(self, data=None, *, request=None):
+        super().__init__(data, queryset=Programme.objects.published(), request=request)
         self.names = self._known_values()
 
     def _known_values(self):
@@ -348,118 +251,61 @@ class ProgrammeFilter(django_filters.FilterSet):
             return "title"
         return chosen or ("relevance" if self.query else "title")
 
-    def filtered(self, *, without=()):
-        """The published programmes matching every parameter but those `without`."""
-        self.errors  # noqa: B018 - validates the form once
-        qs = self.queryset.all()
-        for name, value in self.form.cleaned_data.items():
-            if name == "q" and value:
-                qs = qs.filter(self._search_matches())
-            elif name not in without:
-                qs = self.filters[name].filter(qs, value)
-        return qs
-
-    def _search_matches(self):
-        """The search as a condition every query of the page can reuse. The search
-        scans every programme's text, so it runs once, in one query; the count, the
-        page and each facet then look its matches up by primary key."""
-        if not hasattr(self, "_search_ids"):
-            matching = self.filters["q"].filter(self.queryset.all(), self.query)
-            ids = list(matching.values_list("pk", flat=True).order_by()[: SEARCH_IDS_INLINE + 1])
-            # A search matching most of a large catalogue stays a subquery: a list
-            # of ids that long would cost more than it saves (and could exceed the
-            # database's limit on query parameters).
-            self._search_ids = ids if len(ids) <= SEARCH_IDS_INLINE else None
-            self._search_subquery = matching.values("pk").order_by()
-        if self._search_ids is None:
-            return Q(pk__in=self._search_subquery)
-        return Q(pk__in=self._search_ids)
-
-    def ordered(self):
-        qs = self.filtered()
-        sort = self.sort_key
-        if sort == "relevance":
-            return rank_by_relevance(qs, self.query).order_by("-relevance", Lower("title"), "pk")
-        if sort == "newest":
-            return qs.order_by(
-                Case(When(launched_on__isnull=True, then=Value(1)), default=Value(0)),
-                "-launched_on",
-                Lower("title"),
-                "pk",
-            )
-        if sort == "updated":
-            return qs.order_by("-updated_at", "pk")
-        return qs.order_by(Lower("title"), "pk")
-
     @property
     def qs(self):
-        if not hasattr(self, "_qs"):
-            self._qs = self.ordered()
-        return self._qs
+        raise TypeError("ProgrammeFilter gives a Selection: use .selection and .pks()")
+
+    @property
+    def selection(self):
+        """The programmes matching every parameter, as a Selection of the index."""
+        if not hasattr(self, "_selection"):
+            self.errors  # noqa: B018 - validates the form once
+            # The page cache has just read the catalogue version: no need to again.
+            version = getattr(self.request, "catalogue_version", None)
+            selection = Selection.everything(current_index(version))
+            for name, value in self.form.cleaned_data.items():
+                selection = self.filters[name].filter(selection, value)
+            self._selection = selection
+        return self._selection
+
+    def pks(self, sort=None):
+        """The matching programmes' primary keys, in the sort in force (or `sort`)."""
+        return self.selection.pks(sort or self.sort_key)
+
+    def count(self):
+        return self.selection.count()
 
     # --- facets ------------------------------------------------------------
 
-    def _column_counts(self):
-        """Counts for the status and format facets, and the number of results, from
-        one query: programmes grouped by (status, format), matching everything but
-        those two facets. A programme has one status and one format, so each facet's
-        counts (and the total) are sums over the cells the other facet allows."""
-        if not hasattr(self, "_cells"):
-            self._cells = list(
-                self.filtered(without={"status", "kind"})
-                .values_list("status", "kind")
-                .annotate(count=Count("pk"))
-                .order_by()
-            )
-        statuses, kinds = self.cleaned("status"), self.cleaned("kind")
-        counts = {"status": {}, "kind": {}, "total": 0}
-        for status, kind, count in self._cells:
-            status_allowed = not statuses or status in statuses
-            kind_allowed = not kinds or kind in kinds
-            if kind_allowed:
-                counts["status"][status] = counts["status"].get(status, 0) + count
-            if status_allowed:
-                counts["kind"][kind] = counts["kind"].get(kind, 0) + count
-            if status_allowed and kind_allowed:
-                counts["total"] += count
-        return counts
-
-    def count(self):
-        """How many programmes match, without a query of its own."""
-        return self._column_counts()["total"]
-
     def facets(self):
         """Each facet's options with how many programmes each would give, counted for
-        the current search and the other active facets. One query a facet, status and
-        format sharing theirs."""
-        facets, truncated = [], {}
+        the current search and the other active facets."""
+        facets = []
         for name in FACETS:
             selected = self.cleaned(name)
+            counts = self.selection.counts(name)
+            more = False
             if name in self.RELATED_FACETS:
-                others = self.filtered(without={name}).values("pk").order_by()
-                rows = RELATIONS[name].counts(others)
-                counts = {slug: (label, count) for slug, label, count in rows}
+                labels = self.selection.index.labels[name]
+                known = {slug: (labels[slug], count) for slug, count in counts.items()}
                 for slug in selected:
-                    counts.setdefault(slug, (self.names[name].get(slug, slug), 0))
+                    known.setdefault(slug, (self.names[name].get(slug, slug), 0))
                 # A large catalogue has hundreds of partners and tags: offer the
                 # most used (and any chosen), A to Z; search finds the rest.
-                shown = sorted(counts.items(), key=lambda i: (-i[1][1], i[1][0].lower()))
-                shown = dict(shown[:MAX_OPTIONS]) | {s: counts[s] for s in selected}
+                shown = sorted(known.items(), key=lambda i: (-i[1][1], i[1][0].lower()))
+                shown = dict(shown[:MAX_OPTIONS]) | {s: known[s] for s in selected}
                 options = [
                     Option(slug, label, count, slug in selected)
                     for slug, (label, count) in sorted(shown.items(), key=lambda i: i[1][0].lower())
                 ]
-                truncated[name] = len(counts) > len(shown)
+                more = len(known) > len(shown)
             else:
-                counts = self._column_counts()[name]
                 options = [
                     Option(value, label, counts.get(value, 0), value in selected)
                     for value, label in Programme._meta.get_field(name).choices
                     if counts.get(value) or value in selected
                 ]
-            facets.append(
-                Facet(name, self.filters[name].label, options, truncated.get(name, False))
-            )
+            facets.append(Facet(name, self.filters[name].label, options, more))
         return facets
 
     # --- what the page says about the parameters ---------------------------

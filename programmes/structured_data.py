@@ -34,7 +34,7 @@ def programme_data(programme, request):
         data["publisher"] = PROVIDER
     if programme.launched_on:
         data["dateCreated"] = programme.launched_on.isoformat()
-    audiences = [a.name for a in programme.audiences.all()]
+    audiences = [a.name for a in programme.audiences_and_topics.audiences]
     if audiences:
         data["audience"] = [{"@type": "Audience", "audienceType": a} for a in audiences]
     partners = [role.partner for role in programme.partner_roles.all()]
@@ -47,7 +47,7 @@ def programme_data(programme, request):
             }
             for p in partners
         ]
-    keywords = [t.name for t in programme.tags.all()]
+    keywords = [t.name for t in programme.audiences_and_topics.topics]  # A to Z
     if keywords:
-        data["keywords"] = ", ".join(sorted(keywords, key=str.lower))
+        data["keywords"] = ", ".join(keywords)
     return data

@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .cache import cache_public_page
+from .catalogue_index import in_order
 from .filters import SORTS, ProgrammeFilter
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 
@@ -74,7 +75,8 @@ def _programme_facts(programme):
     if programme.launched_on:
         rows.append({"key": "Launched", "items": [{"text": programme.launch_display}]})
     audiences = [
-        {"text": a.name, "url": _catalogue_url(audience=a.slug)} for a in programme.audiences.all()
+        {"text": a.name, "url": _catalogue_url(audience=a.slug)}
+        for a in programme.audiences_and_topics.audiences
     ]
     if audiences:
         rows.append({"key": "Who it is for", "items": audiences})
@@ -92,7 +94,10 @@ def _programme_facts(programme):
     ]
     if partners:
         rows.append({"key": "Partners", "items": partners})
-    tags = [{"text": t.name, "url": _catalogue_url(tag=t.slug)} for t in programme.tags.all()]
+    tags = [
+        {"text": t.name, "url": _catalogue_url(tag=t.slug)}
+        for t in programme.audiences_and_topics.topics
+    ]
     if tags:
         rows.append({"key": "Topics", "items": tags})
     return rows
@@ -124,14 +129,6 @@ def about(request):
 @require_safe
 def accessibility(request):
     return render(request, "programmes/accessibility.html", {"breadcrumb": [HOME]})
-
-
-class CountedPaginator(Paginator):
-    """A paginator told its count: the finder knows it from its facet counts."""
-
-    def __init__(self, object_list, per_page, *, count):
-        super().__init__(object_list, per_page)
-        self.count = count  # replaces Paginator's cached COUNT(*) query
 
 
 def _page_number(raw):
@@ -168,9 +165,9 @@ def _without(params, name, value):
 @require_safe
 @cache_public_page
 def programme_list(request):
-    finder = ProgrammeFilter(request.GET)
-    paginator = CountedPaginator(finder.qs, PAGE_SIZE, count=finder.count())
-    page = paginator.get_page(_page_number(request.GET.get("page")))
+    finder = ProgrammeFilter(request.GET, request=request)
+    page = Paginator(finder.pks(), PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
+    page.object_list = in_order(Programme.objects.published(), page.object_list)
     facets = finder.facets()
     labels = {facet.name: facet.legend for facet in facets}
     selected = [
@@ -205,10 +202,8 @@ def programme_detail(request, slug):
     programme = (
         visible.select_related("replaced_by")
         .prefetch_related(
-            "audiences",
             "contacts",
             "links",
-            "tags",
             Prefetch(
                 "partner_roles",
                 queryset=ProgrammePartner.objects.select_related("partner").order_by(

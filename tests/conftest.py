@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from programmes.cache import catalogue_changed
 from programmes.models import (
     Audience,
     Contact,
@@ -103,6 +104,7 @@ def make_programmes(partner, contact, audience):
         ProgrammePartner.objects.bulk_create(
             ProgrammePartner(programme=p, partner=partner) for p in programmes
         )
+        catalogue_changed()  # bulk_create sends no signals
         return programmes
 
     return make

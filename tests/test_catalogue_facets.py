@@ -180,11 +180,12 @@ def test_status_and_format_counts_and_the_total_come_from_one_grouping(client, c
     assert "project" not in kinds  # the only project is being developed
 
 
-@pytest.mark.parametrize("inline", [0, 10_000])
-def test_a_search_gives_the_same_page_whether_its_matches_are_listed_or_a_subquery(
-    client, catalogue, monkeypatch, inline
+@pytest.mark.parametrize("limit", [0, 1000])
+def test_programmes_are_fetched_in_the_finders_order_by_id_or_from_all(
+    client, catalogue, monkeypatch, limit
 ):
-    monkeypatch.setattr("programmes.filters.SEARCH_IDS_INLINE", inline)
+    """Few programmes are fetched by id, many by reading every published one."""
+    monkeypatch.setattr("programmes.catalogue_index.FETCH_BY_ID_LIMIT", limit)
     response = client.get("/programmes/?q=wres&kind=training&kind=strategy")
     assert titles(response) == ["WRES Experts Programme", "WRES in Primary Care"]
-    assert facet(response, "kind")["data"].count == 1
+    assert facet(response, "kind")["training"].count == 1
