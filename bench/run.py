@@ -475,7 +475,7 @@ def report(results, meta, args):
             )
     lines += [
         "",
-        "| N | first visit to /programmes/ (HTML + CSS + JS as sent, with headers) | of which HTML, as sent | HTML uncompressed / gzipped | worker RSS after load | search in-process median (render / repeat) | an edit shows on every worker at once |",
+        "| N | first visit to /programmes/ (HTML + CSS + JS as sent, with headers) | of which HTML, as sent | HTML uncompressed / gzipped | worker RSS after load | search in-process median (new / repeat / first after an edit) | an edit shows on every worker at once |",
         "|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for result in results:
@@ -487,7 +487,8 @@ def report(results, meta, args):
             f"{visit['html_gzip_bytes'] / 1024:,.1f} KB "
             f"| {', '.join(f'{mb:.0f}' for mb in result['worker_rss_mb'])} MB "
             f"| {fmt(timing and timing['median_ms'], '.1f')} / "
-            f"{fmt(timing and timing['warm_median_ms'], '.1f')} ms "
+            f"{fmt(timing and timing['warm_median_ms'], '.1f')} / "
+            f"{fmt(timing and timing.get('edited_median_ms'), '.1f')} ms "
             f"| {result['edit_fresh']['fresh']} of {result['edit_fresh']['asks']} answers |"
         )
     last = results[-1]
@@ -567,9 +568,10 @@ def check_targets(results):
     if timing:
         out.append(
             f"N={big['n']:,} search first page in-process median < {SEARCH_MS} ms: "
-            f"{timing['median_ms']:.1f} ms rendered, {timing['warm_median_ms']:.1f} ms repeated, "
+            f"{timing['median_ms']:.1f} ms for a new search, {timing['warm_median_ms']:.1f} ms "
+            f"repeated, {timing['edited_median_ms']:.1f} ms for the first after an edit, "
             f"over {timing['repeats']} runs: {verdict(timing['median_ms'] < SEARCH_MS)} "
-            "(judged on the rendered search: a cache only helps a search someone made before)"
+            "(judged on the new search: a cache only helps a search someone made before)"
         )
     return out
 
