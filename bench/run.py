@@ -507,12 +507,12 @@ def report(results, meta, args):
         "",
         "### Targets",
         "",
-        *[f"- {line}" for line in check_targets(results)],
+        *[f"- {line}" for line in check_targets(results, args)],
     ]
     return "\n".join(lines)
 
 
-def check_targets(results):
+def check_targets(results, args):
     def verdict(ok):
         return "**met**" if ok else "**MISSED**"
 
@@ -531,8 +531,17 @@ def check_targets(results):
         )
     big = results[-1]
     for row in big["rows"]:
+        if row["page"] == "search, each new":
+            # Not a target of the issue (its "search" row is met through the cache);
+            # shown because it is what a stream of different searches costs.
+            out.append(
+                f"N={big['n']:,} search, each new (no cache can answer; not a target): "
+                f"{row['ratio']:.0%} of trivial, p50 {row['p50_ms']:.0f} ms with "
+                f"{args.connections} connections on {args.workers} workers"
+            )
+            continue
         limit = {"catalogue": RATIO_PAGE, "facet": RATIO_PAGE, "programme": RATIO_PAGE,
-                 "search": RATIO_SEARCH, "search, each new": RATIO_SEARCH}.get(row["page"])  # fmt: skip
+                 "search": RATIO_SEARCH}.get(row["page"])  # fmt: skip
         if limit:
             out.append(
                 f"N={big['n']:,} {row['page']} throughput >= {limit:.0%} of trivial: "

@@ -65,6 +65,7 @@ BUILD_QUERIES = 1 + len(RELATED)
 # Above this many programmes, reading every published row is cheaper than
 # sending their ids to the database (and stays within its parameter limits).
 FETCH_BY_ID_LIMIT = 1000
+READ_CHUNK = 2000  # rows read at a time when building the index
 
 
 def _bitset(positions, size):
@@ -93,7 +94,10 @@ class CatalogueIndex:
 
     @classmethod
     def build(cls):
-        rows = list(
+        # Rows are read in chunks and only what the index keeps is kept: holding
+        # every row at once (about 8 MB of text at 10,000 programmes, several
+        # times that as Python objects) would leave each worker that much bigger.
+        programmes = (
             Programme.objects.published()
             .values_list(
                 "pk",
@@ -108,34 +112,38 @@ class CatalogueIndex:
             )
             .order_by("pk")
         )
-        size = len(rows)
-        position = {row[0]: i for i, row in enumerate(rows)}
+        pks, dates = [], []
+        text = {"title": [], "summary": [], "body": []}
         members = {"status": {}, "kind": {}}
-        for i, row in enumerate(rows):
-            members["status"].setdefault(row[4], []).append(i)
-            members["kind"].setdefault(row[5], []).append(i)
-        labels, names = {}, {"tags": [[] for _ in rows], "names": [[] for _ in rows]}
+        for i, (pk, title, summary, body, status, kind, *when) in enumerate(
+            programmes.iterator(chunk_size=READ_CHUNK)
+        ):
+            pks.append(pk)
+            dates.append(when)  # launched, updated, created
+            text["title"].append(title.casefold())
+            text["summary"].append(summary.casefold())
+            text["body"].append(body.casefold())
+            members["status"].setdefault(status, []).append(i)
+            members["kind"].setdefault(kind, []).append(i)
+        size = len(pks)
+        position = {pk: i for i, pk in enumerate(pks)}
+        labels, names = {}, {"tags": [[] for _ in pks], "names": [[] for _ in pks]}
         for facet, through, programme, target in RELATED:
             links = through.objects.filter(**{f"{programme}__is_published": True}).values_list(
                 f"{programme}_id", f"{target}__slug", f"{target}__name"
             )
             members[facet], labels[facet] = {}, {}
-            for pk, slug, name in links:
+            for pk, slug, name in links.iterator(chunk_size=READ_CHUNK):
                 i = position.get(pk)
                 if i is None:  # published after the programmes were read
                     continue
                 members[facet].setdefault(slug, []).append(i)
                 labels[facet][slug] = name
                 names["tags" if facet == "tag" else "names"][i].append(name)
-        titles = [row[1].casefold() for row in rows]
-        text = {
-            "title": titles,
-            "summary": [row[2].casefold() for row in rows],
-            "body": [row[3].casefold() for row in rows],
-            # One name a line: search words hold no spaces, so never match across two.
-            **{place: ["\n".join(n).casefold() for n in ns] for place, ns in names.items()},
-        }
-        by_title = sorted(range(size), key=lambda i: (titles[i], rows[i][0]))
+        # One name a line: search words hold no spaces, so never match across two.
+        text.update({place: ["\n".join(n).casefold() for n in ns] for place, ns in names.items()})
+        titles = text["title"]
+        by_title = sorted(range(size), key=lambda i: (titles[i], pks[i]))
         title_rank = [0] * size
         for rank, i in enumerate(by_title):
             title_rank[i] = rank
@@ -145,16 +153,16 @@ class CatalogueIndex:
             "newest": sorted(
                 range(size),
                 key=lambda i: (
-                    rows[i][6] is None,
-                    -(rows[i][6].toordinal() if rows[i][6] else 0),
+                    dates[i][0] is None,
+                    -(dates[i][0].toordinal() if dates[i][0] else 0),
                     title_rank[i],
                 ),
             ),
-            "updated": sorted(range(size), key=lambda i: (rows[i][7], -rows[i][0]), reverse=True),
-            "created": sorted(range(size), key=lambda i: (rows[i][8], rows[i][0]), reverse=True),
+            "updated": sorted(range(size), key=lambda i: (dates[i][1], -pks[i]), reverse=True),
+            "created": sorted(range(size), key=lambda i: (dates[i][2], pks[i]), reverse=True),
         }
         return cls(
-            pks=[row[0] for row in rows],
+            pks=pks,
             text=text,
             facets={
                 facet: {value: _bitset(ps, size) for value, ps in values.items()}
