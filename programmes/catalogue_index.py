@@ -23,6 +23,7 @@ position i of the snapshot.
 """
 
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 
 from .cache import catalogue_version
@@ -66,6 +67,12 @@ BUILD_QUERIES = 1 + len(RELATED)
 # sending their ids to the database (and stays within its parameter limits).
 FETCH_BY_ID_LIMIT = 1000
 READ_CHUNK = 2000  # rows read at a time when building the index
+
+
+def _a_to_z(text):
+    """Where a casefolded title goes in A to Z order: accents aside, so that
+    "Équipe" comes among the E's, as readers expect, not after Z."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _bitset(positions, size):
@@ -143,7 +150,7 @@ class CatalogueIndex:
         # One name a line: search words hold no spaces, so never match across two.
         text.update({place: ["\n".join(n).casefold() for n in ns] for place, ns in names.items()})
         titles = text["title"]
-        by_title = sorted(range(size), key=lambda i: (titles[i], pks[i]))
+        by_title = sorted(range(size), key=lambda i: (_a_to_z(titles[i]), titles[i], pks[i]))
         title_rank = [0] * size
         for rank, i in enumerate(by_title):
             title_rank[i] = rank

@@ -163,3 +163,9 @@ def test_downloads_and_feed_list_what_the_page_lists(client, catalogue):
     assert [row.split(",")[0].strip('"') for row in rows] == found
     feed = client.get("/programmes/feed/", {"q": "london"}).content.decode()
     assert feed.count("<entry>") == len(found)
+
+
+def test_a_to_z_puts_accented_titles_among_their_letters(client, equipe):
+    found, _ = everything_found(client, {"sort": "title"})
+    assert found.index("EDI Insights & Analytics") < found.index(equipe.title)
+    assert found.index(equipe.title) < found.index("International Medical Graduates")
