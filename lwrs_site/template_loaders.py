@@ -15,7 +15,9 @@ import re
 
 from django.template.loaders.filesystem import Loader as FilesystemLoader
 
-LINE_INDENTATION = re.compile(r"^\s+", re.MULTILINE)
+# Spaces and tabs only: lines stay where they are, so error messages still give
+# the right line number.
+LINE_INDENTATION = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
 class Loader(FilesystemLoader):

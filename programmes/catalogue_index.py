@@ -23,10 +23,10 @@ position i of the snapshot.
 """
 
 import threading
-import unicodedata
 from dataclasses import dataclass, field
 
 from .cache import catalogue_version
+from .collation import a_to_z
 from .models import Programme, ProgrammePartner, TaggedProgramme
 
 # How much a match in each place counts towards relevance: title first, then
@@ -60,19 +60,14 @@ RELATED = [
 
 SORTS = ("title", "newest", "updated", "created")
 
-# What building an index costs: the programmes, then each relation's links.
-BUILD_QUERIES = 1 + len(RELATED)
+# What building an index costs: the programmes, each relation's links, then the
+# catalogue version again (see _rebuild).
+BUILD_QUERIES = 1 + len(RELATED) + 1
 
-# Above this many programmes, reading every published row is cheaper than
-# sending their ids to the database (and stays within its parameter limits).
+# Programmes fetched by id at a time: well within every database's limit on
+# query parameters (SQLite's is 32,766).
 FETCH_BY_ID_LIMIT = 1000
 READ_CHUNK = 2000  # rows read at a time when building the index
-
-
-def _a_to_z(text):
-    """Where a casefolded title goes in A to Z order: accents aside, so that
-    "Équipe" comes among the E's, as readers expect, not after Z."""
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
 def _bitset(positions, size):
@@ -150,7 +145,7 @@ class CatalogueIndex:
         # One name a line: search words hold no spaces, so never match across two.
         text.update({place: ["\n".join(n).casefold() for n in ns] for place, ns in names.items()})
         titles = text["title"]
-        by_title = sorted(range(size), key=lambda i: (_a_to_z(titles[i]), titles[i], pks[i]))
+        by_title = sorted(range(size), key=lambda i: (a_to_z(titles[i]), pks[i]))
         title_rank = [0] * size
         for rank, i in enumerate(by_title):
             title_rank[i] = rank
@@ -211,15 +206,34 @@ _building = threading.Lock()
 def current_index(version=None):
     """This worker's index of the catalogue as it is now. `version`, when the
     caller has just read it (the page cache does), saves reading it again."""
-    global _snapshot
     version = version or catalogue_version()
     label, index = _snapshot
-    if label != version:
-        with _building:  # threads of one process (runserver) build it once
-            label, index = _snapshot
-            if label != version:
-                index = CatalogueIndex.build()
-                _snapshot = (version, index)
+    if label == version:
+        return index
+    with _building:  # threads of one process (runserver) build it once
+        return _rebuild(version)
+
+
+def _rebuild(version):
+    """Build the index and label it with a version it is certainly the state of.
+
+    Its queries run one after another, each seeing what was committed when it
+    ran; every change commits a new version with it. So if the version read
+    after the build is the one read before it, no change committed in between
+    and every query saw the same catalogue. Otherwise read again (a catalogue
+    changing that fast gives up after three tries and serves the last reading
+    unlabelled)."""
+    global _snapshot
+    for _ in range(3):
+        label, index = _snapshot
+        if label == version:  # another thread, or an earlier try, built it
+            return index
+        index = CatalogueIndex.build()
+        after = catalogue_version()
+        if after == version:
+            _snapshot = (version, index)
+            return index
+        version = after
     return index
 
 
@@ -287,9 +301,12 @@ class Selection:
 
 
 def in_order(queryset, pks):
-    """The programmes of `queryset` whose keys are `pks`, in that order: one query
-    (plus the queryset's prefetches). A programme unpublished since the index was
-    built is left out."""
-    rows = queryset.filter(pk__in=pks) if len(pks) <= FETCH_BY_ID_LIMIT else queryset
-    by_pk = {programme.pk: programme for programme in rows}
+    """The programmes of `queryset` whose keys are `pks`, in that order, fetched
+    FETCH_BY_ID_LIMIT at a time (one query each, plus the queryset's
+    prefetches), so a long list never becomes one huge query. A programme
+    unpublished since the index was built is left out."""
+    by_pk = {}
+    for start in range(0, len(pks), FETCH_BY_ID_LIMIT):
+        chunk = pks[start : start + FETCH_BY_ID_LIMIT]
+        by_pk.update((p.pk, p) for p in queryset.filter(pk__in=chunk))
     return [by_pk[pk] for pk in pks if pk in by_pk]

@@ -20,6 +20,7 @@ from django.db.models import Value
 from taggit.models import Tag
 
 from .catalogue_index import Selection, current_index
+from .collation import a_to_z
 from .models import Audience, Partner, Programme
 
 SEARCH_MAX_LENGTH = 200
@@ -292,11 +293,11 @@ class ProgrammeFilter(django_filters.FilterSet):
                     known.setdefault(slug, (self.names[name].get(slug, slug), 0))
                 # A large catalogue has hundreds of partners and tags: offer the
                 # most used (and any chosen), A to Z; search finds the rest.
-                shown = sorted(known.items(), key=lambda i: (-i[1][1], i[1][0].lower()))
+                shown = sorted(known.items(), key=lambda i: (-i[1][1], a_to_z(i[1][0])))
                 shown = dict(shown[:MAX_OPTIONS]) | {s: known[s] for s in selected}
                 options = [
                     Option(slug, label, count, slug in selected)
-                    for slug, (label, count) in sorted(shown.items(), key=lambda i: i[1][0].lower())
+                    for slug, (label, count) in sorted(shown.items(), key=lambda i: a_to_z(i[1][0]))
                 ]
                 more = len(known) > len(shown)
             else:

@@ -16,6 +16,8 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from .collation import a_to_z
+
 
 class Audience(models.Model):
     """A group of staff a programme is for, e.g. line managers."""
@@ -327,7 +329,7 @@ class Programme(models.Model):
         ):
             found[facet].append(Label(slug, name))
         return AudiencesAndTopics(
-            *(sorted(found[facet], key=lambda label: label.name.lower()) for facet in found)
+            *(sorted(found[facet], key=lambda label: a_to_z(label.name)) for facet in found)
         )
 
     def refresh_tag_snapshot(self):

@@ -9,6 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from programmes.cache import catalogue_changed
+from programmes.catalogue_index import CatalogueIndex
 from programmes.filters import FACETS, search_terms
 from programmes.models import Programme
 
@@ -169,3 +170,22 @@ def test_a_to_z_puts_accented_titles_among_their_letters(client, equipe):
     found, _ = everything_found(client, {"sort": "title"})
     assert found.index("EDI Insights & Analytics") < found.index(equipe.title)
     assert found.index(equipe.title) < found.index("International Medical Graduates")
+
+
+def test_a_change_committed_during_a_build_is_not_hidden(client, catalogue, monkeypatch):
+    """Another server's editor saves while this worker reads the catalogue: the index
+    it was reading must not be kept under the version before that save."""
+    build, saved = CatalogueIndex.build, []
+
+    def build_while_an_editor_saves():
+        index = build()
+        if not saved:
+            programme = Programme.objects.get(slug="active-bystander-training")
+            programme.summary = "Now about zebra crossings."
+            programme.save()  # its new version commits with it
+            saved.append(programme)
+        return index
+
+    monkeypatch.setattr(CatalogueIndex, "build", staticmethod(build_while_an_editor_saves))
+    assert titles(client.get("/programmes/", {"q": "zebra"})) == ["Active Bystander Training"]
+    assert saved
