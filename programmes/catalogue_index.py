@@ -12,8 +12,8 @@ on SQLite and PostgreSQL by construction.
 Why it is never stale: a snapshot is labelled with the catalogue version
 (programmes/cache.py), a token that every change to a catalogue record replaces
 in the same transaction. Every request that uses the index reads the token; a
-worker whose snapshot has another label builds a new one first (4 queries; about
-0.2 s at 10,000 programmes, once per worker after each edit). So an editor's
+worker whose snapshot has another label builds a new one first (5 queries; about
+0.4 s at 10,000 programmes, once per worker after each edit). So an editor's
 change is seen by every worker and every app server at the next request, as
 with the page cache. Changes made with QuerySet.update() or bulk_create() send
 no signals: call programmes.cache.catalogue_changed() after them.
