@@ -9,7 +9,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from programmes.cache import catalogue_changed
-from programmes.catalogue_index import CatalogueIndex
+from programmes.catalogue_index import CatalogueIndex, Words
 from programmes.filters import FACETS, search_terms
 from programmes.models import Programme
 
@@ -189,3 +189,13 @@ def test_a_change_committed_during_a_build_is_not_hidden(client, catalogue, monk
     monkeypatch.setattr(CatalogueIndex, "build", staticmethod(build_while_an_editor_saves))
     assert titles(client.get("/programmes/", {"q": "zebra"})) == ["Active Bystander Training"]
     assert saved
+
+
+@RELAXED
+@given(
+    st.lists(st.text(alphabet="ab- \n\u00a0é.", max_size=30), max_size=8),
+    st.text(alphabet="ab-é.", min_size=1, max_size=4),
+)
+def test_finding_words_finds_exactly_the_texts_holding_a_search_word(texts, term):
+    """A search word holds no whitespace, so the word index agrees with a plain scan."""
+    assert Words(texts).containing(term) == {i for i, text in enumerate(texts) if term in text}
