@@ -24,6 +24,7 @@ position i of the snapshot.
 
 import threading
 from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from .cache import catalogue_version
@@ -91,10 +92,10 @@ class Words:
     """
 
     def __init__(self, texts):
-        programmes = {}
+        programmes = defaultdict(list)
         for position, text in enumerate(texts):
             for word in set(text.split()):
-                programmes.setdefault(word, []).append(position)
+                programmes[word].append(position)
         self.having = [tuple(positions) for positions in programmes.values()]
         self.starts = []
         offset = 0

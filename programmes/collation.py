@@ -8,6 +8,8 @@ def a_to_z(text):
     comes among the E's, not after Z (as byte order would put it), then the
     casefolded text itself to keep the order total."""
     folded = text.casefold()
+    if folded.isascii():
+        return folded, folded
     plain = "".join(
         c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c)
     )
