@@ -318,9 +318,6 @@ class Selection:
                 bits &= having
         return bits
 
-    def count(self):
-        return self.bits().bit_count()
-
     def counts(self, facet):
         """How many programmes each value of `facet` would give, counted for the
         search and the other facets: {value: count} for values that give any."""

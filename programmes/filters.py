@@ -210,22 +210,33 @@ class ProgrammeFilter(django_filters.FilterSet):
 
     def __init__(self, data=None, *, request=None):
         super().__init__(data, queryset=Programme.objects.published(), request=request)
+        # The page cache has just read the catalogue version: no need to again.
+        self.index = current_index(getattr(request, "catalogue_version", None))
         self.names = self._known_values()
 
     def _known_values(self):
-        """Give slug facets their choices: only the slugs asked for, looked up in one
-        query, so an unknown slug is spotted without loading every tag."""
+        """Give slug facets their choices: only the slugs asked for. The index knows
+        every record linked to a published programme; the others (a tag no published
+        programme has yet) are looked up in one query, so an unknown slug is spotted
+        without loading every tag."""
         getlist = getattr(self.data, "getlist", None)
         asked = {name: getlist(name) for name in self.RELATED_FACETS} if getlist else {}
         names = {name: {} for name in self.RELATED_FACETS}
+        missing = {}
+        for name, values in asked.items():
+            indexed = self.index.labels[name]
+            for slug in [v for v in values if SLUG.fullmatch(v)][:50]:
+                if slug in indexed:
+                    names[name][slug] = indexed[slug]
+                else:
+                    missing.setdefault(name, []).append(slug)
         queries = [
-            model.objects.filter(slug__in=[v for v in values if SLUG.fullmatch(v)][:50])
+            self.RELATED_FACETS[name]
+            .objects.filter(slug__in=slugs)
             .annotate(facet=Value(name))
             .values_list("facet", "slug", "name")
             .order_by()
-            for name, values in asked.items()
-            if values
-            for model in [self.RELATED_FACETS[name]]
+            for name, slugs in missing.items()
         ]
         if queries:
             first, *rest = queries
@@ -261,9 +272,7 @@ class ProgrammeFilter(django_filters.FilterSet):
         """The programmes matching every parameter, as a Selection of the index."""
         if not hasattr(self, "_selection"):
             self.errors  # noqa: B018 - validates the form once
-            # The page cache has just read the catalogue version: no need to again.
-            version = getattr(self.request, "catalogue_version", None)
-            selection = Selection.everything(current_index(version))
+            selection = Selection.everything(self.index)
             for name, value in self.form.cleaned_data.items():
                 selection = self.filters[name].filter(selection, value)
             self._selection = selection
@@ -272,9 +281,6 @@ class ProgrammeFilter(django_filters.FilterSet):
     def pks(self, sort=None):
         """The matching programmes' primary keys, in the sort in force (or `sort`)."""
         return self.selection.pks(sort or self.sort_key)
-
-    def count(self):
-        return self.selection.count()
 
     # --- facets ------------------------------------------------------------
 

@@ -199,3 +199,18 @@ def test_a_change_committed_during_a_build_is_not_hidden(client, catalogue, monk
 def test_finding_words_finds_exactly_the_texts_holding_a_search_word(texts, term):
     """A search word holds no whitespace, so the word index agrees with a plain scan."""
     assert Words(texts).containing(term) == {i for i, text in enumerate(texts) if term in text}
+
+
+def test_a_topic_no_published_programme_has_is_known_not_unknown(client, catalogue):
+    """The index knows the topics in use; another real one is looked up, not refused."""
+    from taggit.models import Tag
+
+    Tag.objects.create(name="Not yet used", slug="not-yet-used")
+    response = client.get("/programmes/", {"tag": ["not-yet-used", "wres", "no-such-topic"]})
+    notices = response.context["notices"]
+    assert notices == ["We ignored the topic “no-such-topic” because it does not exist."]
+    chosen = {o.value: o for f in response.context["facets"] if f.name == "tag" for o in f.options}
+    assert chosen["not-yet-used"].selected
+    assert chosen["not-yet-used"].count == 0
+    assert chosen["wres"].selected
+    assert chosen["wres"].count > 0
