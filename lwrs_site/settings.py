@@ -67,7 +67,6 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
-    "django_filters",
     "taggit",
     "simple_history",
     "axes",
@@ -257,6 +256,9 @@ LOGGING = {
 # The default cache (local memory, per process) is enough: the version that
 # invalidates pages lives in the database, which every worker and server shares.
 PUBLIC_PAGE_CACHE = True
+# Searches are counted in memory and written at most this often (programmes/finder/search_log.py).
+SEARCH_LOG_FLUSH_SECONDS = 60
+SEARCH_LOG_MAX_PENDING = 500
 
 SITE_NAME = "LWRS programmes"
 TEAM_EMAIL = "London.RaceStrategy@nhs.net"

@@ -18,6 +18,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from .admin_forms import ContactAdminForm, PartnerAdminForm, ProgrammeAdminForm, ProgrammeLinkForm
+from .finder.vocabulary import acronyms
 from .models import (
     Audience,
     Contact,
@@ -26,6 +27,8 @@ from .models import (
     ProgrammeLink,
     ProgrammePartner,
     ProgrammeSlug,
+    SearchCount,
+    VocabularyGroup,
 )
 
 
@@ -205,7 +208,7 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             "About the programme",
             {"fields": ["status", "kind", "launched_on", "launch_precision", "audiences"]},
         ),
-        ("Contacts and tags", {"fields": ["contacts", "tags", "new_tags"]}),
+        ("Contacts and tags", {"fields": ["contacts", "tags", "new_tags", "search_keywords"]}),
         (
             "When it has ended",
             {
@@ -363,3 +366,58 @@ class CatalogueTagAdmin(ProgrammeCountMixin, TagAdmin):
         if not self.has_delete_permission(request):
             raise PermissionDenied
         return super().merge_tags_view(request)
+
+
+@admin.register(VocabularyGroup)
+class VocabularyGroupAdmin(CatalogueHistoryAdmin):
+    list_display = ["__str__", "note"]
+    search_fields = ["terms", "note"]
+    readonly_fields = ["explains"]
+    fields = ["terms", "note", "explains"]
+
+    @admin.display(description="acronyms this group explains")
+    def explains(self, obj):
+        meanings = acronyms([obj.term_list()]) if obj and obj.pk else {}
+        if not meanings:
+            return "None. To explain an acronym, add it in capitals with the words it stands for."
+        return "; ".join(f"{short}: {meaning}" for short, meaning in meanings.items())
+
+
+class FoundNothingFilter(admin.SimpleListFilter):
+    title = "what it found"
+    parameter_name = "found"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("nothing", "Nothing"),
+            ("some-words", "Only programmes matching some of the words"),
+            ("all-words", "Programmes matching every word"),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == "nothing":
+            return queryset.filter(results=0)
+        if self.value() == "some-words":
+            return queryset.filter(results__gt=0, partial=True)
+        if self.value() == "all-words":
+            return queryset.filter(results__gt=0, partial=False)
+        return queryset
+
+
+@admin.register(SearchCount)
+class SearchCountAdmin(admin.ModelAdmin):
+    """What staff searched for, week by week: to find words the vocabulary or the
+    catalogue lacks. Anonymous counts, written by the site; nobody edits them."""
+
+    list_display = ["query", "week", "searches", "results", "partial"]
+    list_filter = [FoundNothingFilter, "week"]
+    date_hierarchy = "week"
+    search_fields = ["query"]
+    ordering = ["-week", "-searches", "query"]
+    list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

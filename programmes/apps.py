@@ -26,6 +26,9 @@ class ProgrammesConfig(AppConfig):
                 models.ProgrammeSlug,
                 Tag,
                 models.TaggedProgramme,
+                # The vocabulary changes what searches find: the finder's index
+                # reads it, and cached result pages show it.
+                models.VocabularyGroup,
             ],
             [models.Programme.audiences.through, models.Programme.contacts.through],
         )

@@ -41,6 +41,9 @@ PAGE_SECONDS = 24 * 60 * 60
 # The response headers a view sets itself (middleware adds the rest on every request).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Robots-Tag", "Link")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads it
+# What a view says about a page beyond its headers, kept with it: the search a
+# catalogue page answered, which is counted on every visit (finder/search_log.py).
+KEPT_ATTRIBUTES = ("search_made",)
 
 
 def catalogue_version():
@@ -98,6 +101,9 @@ def _entry(response):
         "etag": response["ETag"],
         "plain": response.content,
         "gzip": gzip.compress(response.content, compresslevel=6, mtime=0),
+        "attributes": {
+            name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
+        },
     }
 
 
@@ -106,6 +112,8 @@ def _response(entry, request):
     response = HttpResponse(entry["gzip" if gzipped else "plain"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
+    for name, value in entry["attributes"].items():
+        setattr(response, name, value)
     patch_vary_headers(response, ["Accept-Encoding"])
     response["ETag"] = entry["etag"]
     if gzipped:

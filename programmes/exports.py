@@ -1,7 +1,7 @@
 """Downloads of the catalogue for trusts and analysts: /programmes/export.csv and .json.
 
 Both take the catalogue's own parameters (search, facets, sort), read by the
-catalogue's FilterSet, so a download holds exactly the programmes the page
+catalogue's finder, so a download holds exactly the programmes the page
 shows, in the same order, on every page of it.
 """
 
@@ -12,8 +12,8 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
-from .catalogue_index import in_order
-from .filters import ProgrammeFilter
+from .finder import Finder
+from .finder.index import in_order
 from .models import Programme, ProgrammePartner
 
 FILENAME = "lwrs-programmes"
@@ -32,7 +32,7 @@ def _programmes(request):
         "tags",
         Prefetch("partner_roles", queryset=partner_roles),
     )
-    return in_order(programmes, ProgrammeFilter(request.GET, request=request).pks())
+    return in_order(programmes, Finder(request.GET).pks())
 
 
 def _record(programme, request):

@@ -1,7 +1,7 @@
 """The Atom feed of programmes, newest first: /programmes/feed/.
 
 Takes the catalogue's own parameters (`?tag=wres&status=in-action`...), read
-by the catalogue's FilterSet, so any filtered view can be followed in a feed
+by the catalogue's finder, so any filtered view can be followed in a feed
 reader. Unknown values are ignored, as on the catalogue page.
 """
 
@@ -9,8 +9,8 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from .catalogue_index import in_order
-from .filters import ProgrammeFilter
+from .finder import Finder
+from .finder.index import in_order
 from .models import Programme
 
 FEED_LENGTH = 50
@@ -22,8 +22,7 @@ class ProgrammeFeed(Feed):
     subtitle = "New programmes and initiatives of the London Workforce Race Strategy, newest first."
 
     def get_object(self, request):
-        finder = ProgrammeFilter(request.GET, request=request)
-        finder.is_valid()  # cleans the parameters; bad values are dropped, never fatal
+        finder = Finder(request.GET)  # bad values are dropped, never fatal
         finder.params = request.GET.copy()
         finder.params.pop("page", None)
         finder.params.pop("sort", None)  # a feed is always newest first

@@ -4,6 +4,7 @@ Everything the public may see goes through `Programme.objects.published()`.
 """
 
 import datetime
+import re
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -179,6 +180,14 @@ class Programme(models.Model):
         help_text=(
             "Optional. More detail: how to take part, what people get. Markdown: blank line between "
             "paragraphs, “- ” for a list item, [link text](https://…) for a link."
+        ),
+    )
+    search_keywords = models.TextField(
+        blank=True,
+        help_text=(
+            "Optional. Words staff might search for that do not belong in the text, separated "
+            "by commas, e.g. “shortlisting, interview panels”. Not shown on the page. Words "
+            "that mean the same everywhere belong in the search vocabulary instead."
         ),
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_ACTION)
@@ -432,3 +441,109 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+class VocabularyGroup(models.Model):
+    """Words staff use for one thing. In a search each finds what the others
+    find, both ways: "BME" finds "ethnic minority" and "ethnic minority" finds
+    "BME". Kept by the EDI team; programmes/finder/vocabulary.py reads it."""
+
+    terms = models.TextField(
+        "words that mean the same",
+        help_text=(
+            "Two or more words or phrases, separated by commas or on lines of their own, e.g. "
+            "“GP, general practice, primary care”. Write acronyms in capitals (“WRES”) and "
+            "include what they stand for (“Workforce Race Equality Standard”): pages explain "
+            "them from here. Capitals, accents, word endings, hyphens and punctuation do not "
+            "matter to search."
+        ),
+    )
+    note = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional. Why these belong together, for the next editor.",
+    )
+
+    history = HistoricalRecords()
+
+    MAX_TERMS = 30
+    MAX_TERM_LENGTH = 100
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = "search vocabulary group"
+        verbose_name_plural = "search vocabulary"
+
+    def __str__(self):
+        return ", ".join(self.term_list())
+
+    def term_list(self):
+        """The group's words and phrases, each once (ignoring case), in the order written."""
+        found = {}
+        for term in re.split(r"[,\n;]", self.terms):
+            term = " ".join(term.split())
+            if term:
+                found.setdefault(term.casefold(), term)
+        return list(found.values())
+
+    def clean(self):
+        super().clean()
+        terms = self.term_list()
+        if len(terms) < 2:
+            raise ValidationError(
+                {
+                    "terms": "Add at least two words or phrases, separated by commas: a group of one "
+                    "word changes nothing."
+                }
+            )
+        if len(terms) > self.MAX_TERMS:
+            raise ValidationError(
+                {
+                    "terms": f"A group can have at most {self.MAX_TERMS} words or phrases. Split it "
+                    "into groups of words that really mean the same."
+                }
+            )
+        too_long = [t for t in terms if len(t) > self.MAX_TERM_LENGTH]
+        if too_long:
+            raise ValidationError(
+                {
+                    "terms": f"“{too_long[0][:40]}…” is longer than {self.MAX_TERM_LENGTH} "
+                    "characters. Use a short phrase, as staff would type it."
+                }
+            )
+        wordless = [t for t in terms if not re.search(r"[^\W_]", t)]
+        if wordless:
+            raise ValidationError(
+                {"terms": f"“{wordless[0]}” has no letters or numbers, so search cannot use it."}
+            )
+
+
+class SearchCount(models.Model):
+    """How often a search was made in a week, and what it found.
+
+    Anonymous by design: the words searched (folded to lower case), the week
+    and counts; never who searched, their address, browser or time of day.
+    Kept for 13 months (programmes/finder/search_log.py deletes older weeks)."""
+
+    week = models.DateField(help_text="The Monday of the week.")
+    query = models.CharField("search", max_length=200)
+    searches = models.PositiveIntegerField(default=0)
+    results = models.PositiveIntegerField(
+        default=0, help_text="How many programmes it found, the last time it was made that week."
+    )
+    partial = models.BooleanField(
+        "only some words matched",
+        default=False,
+        help_text="No programme matched every word, so the page listed programmes matching some.",
+    )
+
+    class Meta:
+        ordering = ["-week", "-searches", "query"]
+        verbose_name = "search"
+        verbose_name_plural = "searches"
+        constraints = [
+            models.UniqueConstraint(fields=["week", "query"], name="search_count_once_a_week"),
+        ]
+
+    def __str__(self):
+        return f"“{self.query}” in the week of {self.week:%-d %B %Y}"

@@ -12,8 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .cache import cache_public_page
-from .catalogue_index import in_order
-from .filters import SORTS, ProgrammeFilter
+from .finder import SORTS, Finder
+from .finder.index import in_order
+from .finder.search_log import SearchMade, records_searches
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 
 PAGE_SIZE = 20
@@ -162,10 +163,24 @@ def _without(params, name, value):
     return f"?{params.urlencode()}"
 
 
+def _search_links(params, finder):
+    """For a corrected search: the corrected one, and the words as typed."""
+    if not finder.corrected:
+        return None
+    corrected, as_typed = params.copy(), params.copy()
+    for link in (corrected, as_typed):
+        link.pop("page", None)
+        link.pop("spelling", None)
+    corrected["q"] = finder.corrected
+    as_typed["spelling"] = "exact"
+    return {"corrected": f"?{corrected.urlencode()}", "as_typed": f"?{as_typed.urlencode()}"}
+
+
 @require_safe
+@records_searches
 @cache_public_page
 def programme_list(request):
-    finder = ProgrammeFilter(request.GET, request=request)
+    finder = Finder(request.GET, version=getattr(request, "catalogue_version", None))
     page = Paginator(finder.pks(), PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     page.object_list = in_order(Programme.objects.published(), page.object_list)
     facets = finder.facets()
@@ -186,13 +201,19 @@ def programme_list(request):
         "selected_summary": ", ".join(item["label"] for item in selected),
         "has_facet_options": any(facet.options for facet in facets),
         "clear_url": f"?{clear_url.urlencode()}",
+        "search_links": _search_links(request.GET, finder),
         "notices": finder.notices(),
         "sort_options": [
             (key, label) for key, label in SORTS.items() if finder.query or key != "relevance"
         ],
         "breadcrumb": [HOME],
     }
-    return render(request, "programmes/programme_list.html", context)
+    response = render(request, "programmes/programme_list.html", context)
+    if finder.query:
+        response.search_made = SearchMade(
+            finder.query, page.paginator.count, finder.partial, page.number
+        )
+    return response
 
 
 @require_safe

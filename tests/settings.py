@@ -20,3 +20,7 @@ STORAGES = {
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Searches are counted in memory and written when a test asks
+# (tests/test_search_log.py): never in the middle of another test's query count.
+SEARCH_LOG_FLUSH_SECONDS = 10**9
+SEARCH_LOG_MAX_PENDING = 10**9

@@ -129,6 +129,11 @@ def test_dumpdata_then_loaddata_into_an_empty_database_restores_every_row(
 
     call_command("loaddata", str(backup), verbosity=0)
     after = every_row()
+    # The catalogue version is a token that every change replaces, loading rows
+    # included: a restored database gets a token of its own, so no worker can
+    # serve a page it cached before the restore.
+    assert after.pop("programmes.catalogueversion").keys() == {1}
+    before.pop("programmes.catalogueversion")
     for label in before:
         assert after[label].keys() == before[label].keys(), label
         for pk, old in before[label].items():

@@ -6,7 +6,18 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-PARAMS = ["q", "status", "kind", "audience", "tag", "partner", "sort", "page", "unknown"]
+PARAMS = [
+    "q",
+    "status",
+    "kind",
+    "audience",
+    "tag",
+    "partner",
+    "sort",
+    "page",
+    "spelling",
+    "unknown",
+]
 VALUES = st.one_of(
     st.sampled_from(
         [
@@ -29,9 +40,28 @@ VALUES = st.one_of(
             "😀",
             "\u202e",
             "a" * 500,
+            "exact",
+            # Searches that take the finder's new paths: stems, hyphens, vocabulary,
+            # corrections, partial matches, stop words and punctuation only.
+            "the of and",
+            "what is there",
+            "?!.,;:-–—",
+            "- - -",
+            "co-design",
+            "---co---",
+            "leadrship",
+            "BME staff car parking",
+            "what training is there about racism for nurses",
+            "ǅemal ﬁnance ß İstanbul",
+            "اللغة العربية",
+            "中文 搜索",
+            "leadership " * 40,
         ]
     ),
     st.text(max_size=300),
+    st.lists(
+        st.sampled_from(["racism", "the", "lead", "co-", "data", "xyzzy", "é"]), max_size=60
+    ).map(" ".join),
 )
 
 
@@ -55,6 +85,14 @@ VALUES = st.one_of(
         "q=%ED%A0%80",  # a lone surrogate, badly encoded
         "q=caf%C3%A9&tag=%F0%9F%98%80",
         "%=%&&&==",
+        "q=" + "+".join(["word"] * 1000),  # 1,000 words
+        "q=the+of+and+is",  # stop words only
+        "q=%3F%21%2C%2E%3B",  # punctuation only
+        "q=leadrship&spelling=exact",
+        "q=leadrship&spelling=bogus",
+        "q=-&spelling=exact",
+        "q=%E2%80%8B%E2%80%8B",  # zero-width spaces
+        "q=co--design--",
     ],
 )
 def test_malformed_query_strings_get_a_page(client, catalogue, query):
@@ -66,8 +104,8 @@ def test_unknown_values_are_ignored_with_a_visible_notice(client, catalogue):
     response = client.get("/programmes/?tag=no-such-topic&tag=wres&status=finished")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "We ignored the topic “no-such-topic” because it does not exist." in html
-    assert "We ignored the status “finished” because it does not exist." in html
+    assert "We ignored the topic “no-such-topic”: no programme has it." in html
+    assert "We ignored the status “finished”: no programme has it." in html
     assert [p.title for p in response.context["page"].object_list][0] == "EDI Insights & Analytics"
 
 

@@ -149,7 +149,7 @@ def test_large_facets_offer_the_most_used_options_and_any_chosen(
 ):
     from taggit.models import Tag
 
-    from programmes.filters import MAX_OPTIONS
+    from programmes.finder import MAX_OPTIONS
 
     make_programmes(20)
     rare = Tag.objects.create(name="zz rare topic", slug="zz-rare-topic")
@@ -185,7 +185,7 @@ def test_programmes_are_fetched_in_the_finders_order_one_slice_or_many(
     client, catalogue, monkeypatch, limit
 ):
     """Programmes are fetched by id, FETCH_BY_ID_LIMIT at a time, in the finder's order."""
-    monkeypatch.setattr("programmes.catalogue_index.FETCH_BY_ID_LIMIT", limit)
+    monkeypatch.setattr("programmes.finder.index.FETCH_BY_ID_LIMIT", limit)
     response = client.get("/programmes/?q=wres&kind=training&kind=strategy")
     assert titles(response) == ["WRES Experts Programme", "WRES in Primary Care"]
     assert facet(response, "kind")["training"].count == 1

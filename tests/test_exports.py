@@ -8,8 +8,8 @@ import re
 import pytest
 from django.urls import resolve
 
-from programmes.catalogue_index import BUILD_QUERIES
 from programmes.exports import CSV_COLUMNS
+from programmes.finder.index import BUILD_QUERIES
 from programmes.models import Programme
 
 

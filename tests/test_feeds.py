@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from programmes import feeds
-from programmes.catalogue_index import BUILD_QUERIES
 from programmes.feeds import FEED_LENGTH
+from programmes.finder.index import BUILD_QUERIES
 from programmes.models import Programme
 from tests.test_production_sharing import head_of
 

@@ -8,7 +8,7 @@ DETAIL_QUERIES = 6
 
 # Each page is counted as a first visit after an editor's change costs: the page
 # cache reads the catalogue version (1 query) and misses, the finder builds its
-# index again (catalogue_index.BUILD_QUERIES), and the page is rendered. A repeat
+# index again (finder.index.BUILD_QUERIES), and the page is rendered. A repeat
 # visit is the version query alone: tests/test_page_cache.py pins that.
 
 

@@ -1,0 +1,152 @@
+"""The finder: what the catalogue page, its feed and its downloads show for a
+set of GET parameters.
+
+    finder = Finder(request.GET, version=request.catalogue_version)
+    finder.pks()        # the programmes found, in the sort in force
+    finder.facets()     # each facet's options, with counts
+    finder.partial      # True when no programme matched every word of the search
+    finder.corrected    # "leadership" when "leadrship" was searched for
+
+How it is put together (a module each):
+
+- form.py: the GET parameters, cleaned (bad values dropped with a notice).
+- index.py: each worker's in-memory index of the published catalogue, rebuilt
+  when the catalogue version changes.
+- text.py: how text is read: words folded (case, accents, spelling), stemmed.
+- vocabulary.py: the EDI team's groups of words that mean the same.
+- query.py: a search read into concepts, with alternatives and corrections.
+- ranking.py: which programmes a search finds, and their order.
+- selection.py: the programmes chosen by the search and the facets.
+- search_log.py: anonymous weekly counts of what was searched for.
+"""
+
+from dataclasses import dataclass
+
+from ..collation import a_to_z
+from ..models import Programme
+from .form import FACETS, CatalogueForm
+from .index import SORTS, bitset, current_index
+from .query import read_query
+from .ranking import find
+from .selection import Selection
+
+MAX_OPTIONS = 15  # per related facet: the most used, and any chosen
+RELATED_FACETS = ("audience", "tag", "partner")
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class Facet:
+    name: str
+    legend: str
+    options: list
+    more: bool = False  # some options with results are not offered
+
+
+class Finder:
+    def __init__(self, params, *, version=None):
+        # The page cache has just read the catalogue version: no need to again.
+        self.index = current_index(version)
+        self.form = CatalogueForm(params, index=self.index)
+        self.query = self.form.value("q")
+        self.search = None  # the query as read (a query.Query), when searching
+        self.partial = False
+        self.selection = self._select()
+
+    def _select(self):
+        selection = Selection.everything(self.index)
+        for name in FACETS:
+            values = self.form.value(name)
+            if values:
+                selection = selection.having(name, values)
+        if not self.query:
+            return selection
+        correct = self.form.value("spelling") != "exact"
+        self.search = read_query(self.query, self.index, correct=correct)
+        found = find(self.index, self.search)
+        size, title_rank = self.index.size, self.index.title_rank
+        if found.all_words:
+            rank = {p: (-score, title_rank[p]) for p, score in found.all_words.items()}
+            return selection.searched(bitset(found.all_words, size), rank)
+        # No programme has every word: those with most of them. Decided on the
+        # search alone, so facet counts always describe the same results.
+        self.partial = bool(found.partial)
+        rank = {p: (-score, title_rank[p]) for p, score in found.partial.items()}
+        return selection.searched(bitset(found.partial, size), rank)
+
+    @property
+    def corrected(self):
+        """The search as corrected, when a word was misspelt, else None."""
+        return self.search.corrected_text if self.search else None
+
+    @property
+    def sort_key(self):
+        """The sort in force: relevance when searching, A to Z otherwise."""
+        chosen = self.form.value("sort")
+        if chosen == "relevance" and not self.query:
+            return "title"
+        return chosen or ("relevance" if self.query else "title")
+
+    def pks(self, sort=None):
+        """The programmes found, as primary keys, in the sort in force (or `sort`)."""
+        return self.selection.pks(sort or self.sort_key)
+
+    def count(self):
+        return self.selection.bits().bit_count()
+
+    def facets(self):
+        """Each facet's options with how many programmes each would give, counted for
+        the current search and the other active facets."""
+        facets = []
+        for name, legend in FACETS.items():
+            selected = self.form.value(name)
+            counts = self.selection.counts(name)
+            more = False
+            if name in RELATED_FACETS:
+                labels = self.index.labels[name]
+                known = {slug: (labels[slug], count) for slug, count in counts.items()}
+                for slug in selected:
+                    known.setdefault(slug, (labels[slug], 0))
+                # A large catalogue has hundreds of partners and tags: offer the
+                # most used (and any chosen), A to Z; search finds the rest.
+                shown = sorted(known.items(), key=lambda i: (-i[1][1], a_to_z(i[1][0])))
+                shown = dict(shown[:MAX_OPTIONS]) | {s: known[s] for s in selected}
+                options = [
+                    Option(slug, label, count, slug in selected)
+                    for slug, (label, count) in sorted(shown.items(), key=lambda i: a_to_z(i[1][0]))
+                ]
+                more = len(known) > len(shown)
+            else:
+                options = [
+                    Option(value, label, counts.get(value, 0), value in selected)
+                    for value, label in Programme._meta.get_field(name).choices
+                    if counts.get(value) or value in selected
+                ]
+            facets.append(Facet(name, legend, options, more))
+        return facets
+
+    def notices(self):
+        return self.form.notices()
+
+    def selected(self):
+        """The active facet values as (facet name, value, label) for removable tags."""
+        labels = {"status": dict(Programme.Status.choices), "kind": dict(Programme.Kind.choices)}
+        labels.update(self.index.labels)
+        return [
+            (name, value, labels[name].get(value, value))
+            for name in FACETS
+            for value in self.form.value(name)
+        ]
+
+    def is_filtered(self):
+        return bool(self.query or any(self.form.value(name) for name in FACETS))
+
+
+__all__ = ["SORTS", "Finder"]

@@ -1,0 +1,129 @@
+"""The catalogue's GET parameters, read and cleaned: the one place that does it.
+
+`q` (search), `status`, `kind`, `audience`, `tag`, `partner` (each
+repeatable, values are slugs), `sort`, and `spelling=exact` (search for the
+words as typed, without correcting them). Bad input never fails the form:
+unknown values are dropped and reported as notices, over-long searches are
+shortened. Facet values are known from the finder's index, so reading them
+costs no query.
+"""
+
+import re
+
+from django import forms
+
+from ..models import Programme
+from .index import SORTS
+
+SEARCH_MAX_LENGTH = 200
+FACETS = {
+    "status": "Status",
+    "kind": "Format",
+    "audience": "Who it is for",
+    "tag": "Topic",
+    "partner": "Partner",
+}
+# What a notice calls a value of each facet.
+NOUNS = {
+    "status": "status",
+    "kind": "format",
+    "audience": "audience",
+    "tag": "topic",
+    "partner": "partner",
+}
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class SearchField(forms.CharField):
+    """Free text, cleaned rather than refused: control characters removed, spaces
+    collapsed, shortened to SEARCH_MAX_LENGTH with a notice."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=False, strip=True, **kwargs)
+        self.notices = []
+
+    def clean(self, value):
+        # A form's fields are shallow copies of the class's: each clean starts afresh.
+        self.notices = []
+        return super().clean(value)
+
+    def to_python(self, value):
+        value = CONTROL_CHARACTERS.sub(" ", value if isinstance(value, str) else "")
+        value = " ".join(value.split())
+        if len(value) > SEARCH_MAX_LENGTH:
+            self.notices.append(
+                f"Your search was longer than {SEARCH_MAX_LENGTH} characters, "
+                "so we searched for the first part only."
+            )
+            value = value[:SEARCH_MAX_LENGTH].rstrip()
+        return value
+
+
+class FacetField(forms.MultipleChoiceField):
+    """Several values of one facet. Keeps the values it knows, drops the rest
+    with a notice, and never fails the form."""
+
+    def __init__(self, *, noun, **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.noun = noun
+        self.notices = []
+
+    def clean(self, value):
+        self.notices = []
+        values = [v for v in dict.fromkeys(value or []) if isinstance(v, str) and v.strip()]
+        known = {str(key) for key, _ in self.choices}
+        # Named one by one, up to a few: a link with a hundred bad values gets
+        # five notices, not a hundred.
+        for unknown in [v for v in values if v not in known][:5]:
+            shown = unknown if len(unknown) <= 60 else unknown[:60] + "…"
+            self.notices.append(f"We ignored the {self.noun} “{shown}”: no programme has it.")
+        return [v for v in values if v in known]
+
+
+class ChoiceOrNothing(forms.ChoiceField):
+    """One of its choices, or "" with a notice (never an error)."""
+
+    def __init__(self, *, notice="", **kwargs):
+        super().__init__(required=False, **kwargs)
+        self.notice = notice
+        self.notices = []
+
+    def clean(self, value):
+        self.notices = []
+        if value and value not in {key for key, _ in self.choices}:
+            if self.notice:
+                self.notices.append(self.notice)
+            return ""
+        return value or ""
+
+
+class CatalogueForm(forms.Form):
+    """The catalogue's parameters. `index` gives the related facets their values."""
+
+    q = SearchField(label="Search programmes")
+    status = FacetField(noun=NOUNS["status"], choices=Programme.Status.choices)
+    kind = FacetField(noun=NOUNS["kind"], choices=Programme.Kind.choices)
+    audience = FacetField(noun=NOUNS["audience"])
+    tag = FacetField(noun=NOUNS["tag"])
+    partner = FacetField(noun=NOUNS["partner"])
+    sort = ChoiceOrNothing(
+        choices=list(SORTS.items()),
+        notice="We did not recognise that sort order, so we used the usual one.",
+    )
+    spelling = ChoiceOrNothing(choices=[("exact", "As typed")])
+
+    def __init__(self, data, *, index):
+        super().__init__(data)
+        for name in ("audience", "tag", "partner"):
+            self.fields[name].choices = list(index.labels[name].items())
+        for name, label in FACETS.items():
+            self.fields[name].label = label
+
+    def value(self, name):
+        """The cleaned value of a parameter (validating the form once)."""
+        self.is_valid()
+        return self.cleaned_data.get(name) or ([] if name in FACETS else "")
+
+    def notices(self):
+        self.is_valid()
+        return [notice for field in self.fields.values() for notice in field.notices]

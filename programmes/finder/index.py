@@ -1,0 +1,370 @@
+"""The finder's index: each worker's in-memory snapshot of the published catalogue.
+
+Why in memory: at 10,000 programmes, a search done in SQL cost about 200 ms a
+page (bench/README.md): a LIKE scan of every programme's text, then a GROUP BY
+join for each facet over thousands of matches, then a ranking of them all.
+Here a search looks its words up in each place's dictionary of words and
+stems, and each facet option's count is one AND of two bitsets: the whole
+finder costs a few milliseconds at 10,000 programmes, and the database only
+fetches the 20 rows a page shows. Search, ranking and sorting run in Python,
+so they are the same on SQLite and PostgreSQL by construction.
+
+Why it is never stale: a snapshot is labelled with the catalogue version
+(programmes/cache.py), a token that every change to a catalogue record
+(programmes, their relations, the search vocabulary) replaces in the same
+transaction. Every request that uses the index reads the token; a worker whose
+snapshot has another label builds a new one first (BUILD_QUERIES queries), so
+an editor's change is seen by every worker and every app server at the next
+request, as with the page cache. Changes made with QuerySet.update() or
+bulk_create() send no signals: call programmes.cache.catalogue_changed() after
+them.
+
+Sets of programmes are Python ints used as bitsets: bit i is the programme at
+position i of the snapshot.
+"""
+
+import threading
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Value
+
+from ..cache import catalogue_version
+from ..collation import a_to_z
+from ..models import Programme, ProgrammePartner, TaggedProgramme
+from .query import PREFIX_MIN, closest_word
+from .text import terms, words_of_term
+from .vocabulary import Vocabulary
+
+# Where a programme's words are, and what a match there is worth: the title
+# first, then its topics (tags and the search keywords editors add), then the
+# summary, then its partners, audiences and Format and Status labels, then the
+# body.
+PLACES = {
+    "title": 100,
+    "topics": 50,
+    "summary": 20,
+    "names": 15,
+    "body": 10,
+}
+
+# The sort orders, and what the catalogue calls them. "relevance" needs a
+# search; "created" is the feed's (newest in the catalogue first).
+SORTS = {
+    "relevance": "Relevance",
+    "title": "A to Z",
+    "newest": "Newest launch",
+    "updated": "Recently updated",
+}
+ORDERS = ("title", "newest", "updated", "created")
+
+# The facets whose values are related records: (name, link table, its programme
+# foreign key, its related-record foreign key).
+RELATED = [
+    ("audience", Programme.audiences.through, "programme", "audience"),
+    ("tag", TaggedProgramme, "content_object", "tag"),
+    ("partner", ProgrammePartner, "programme", "partner"),
+]
+
+# What building an index costs: the programmes, their audiences, topics and
+# partners (one query), the search vocabulary, then the catalogue version
+# again (see _rebuild).
+BUILD_QUERIES = 4
+
+# Programmes fetched by id at a time: well within every database's limit on
+# query parameters (SQLite's is 32,766).
+FETCH_BY_ID_LIMIT = 1000
+READ_CHUNK = 2000  # rows read at a time when building the index
+
+
+def bitset(positions, size):
+    flags = bytearray(size // 8 + 1)
+    for position in positions:
+        flags[position >> 3] |= 1 << (position & 7)
+    return int.from_bytes(flags, "little")
+
+
+def positions(bits):
+    """The positions set in a bitset, in order."""
+    found = []
+    while bits:
+        low = bits & -bits
+        found.append(low.bit_length() - 1)
+        bits ^= low
+    return found
+
+
+class Place:
+    """One place searched (titles, summaries...) of every programme: for each
+    distinct word and each distinct stem, the programmes that have it, and the
+    words in order, so that the words starting with a prefix are a slice."""
+
+    def __init__(self, texts):
+        by_word, by_stem = defaultdict(list), defaultdict(list)
+        self.written = {}  # word -> as written, where its spelling was folded
+        for position, text in enumerate(texts):
+            seen = {}
+            for term in set(terms(text)):
+                for word in words_of_term(term):
+                    seen[word.text] = word.stem
+                    if word.folded != word.text:
+                        self.written.setdefault(word.text, word.folded)
+            for word_text in seen:
+                by_word[word_text].append(position)
+            for stem in set(seen.values()):
+                by_stem[stem].append(position)
+        self.words = {word: tuple(ps) for word, ps in by_word.items()}
+        self.stems = {stem: tuple(ps) for stem, ps in by_stem.items()}
+        self.sorted_words = sorted(self.words)
+
+    def starting_with(self, prefix):
+        """The words that start with `prefix` (and are longer than it)."""
+        found = []
+        words = self.sorted_words
+        at = bisect_left(words, prefix)
+        while at < len(words) and words[at].startswith(prefix):
+            if words[at] != prefix:
+                found.append(words[at])
+            at += 1
+        return found
+
+
+@dataclass
+class CatalogueIndex:
+    pks: list  # position -> programme primary key
+    places: dict  # place name -> Place
+    title_stems: list  # position -> the stems of its title's meaningful words
+    facets: dict  # facet -> value -> bitset of programmes with that value
+    labels: dict  # facet -> value -> label (related facets only)
+    orders: dict  # sort -> positions in that order
+    title_rank: list  # position -> place in A to Z order
+    vocabulary: Vocabulary
+    word_counts: dict  # word -> how many programmes have it anywhere
+    spellings: dict  # word -> how titles and names write it ("leadership", "WRES")
+    _by_initial: dict | None = None  # words by first letter, for spelling correction
+
+    @property
+    def size(self):
+        return len(self.pks)
+
+    @property
+    def everything(self):
+        return (1 << self.size) - 1
+
+    def knows(self, word):
+        """Whether a programme has this (folded) word, written as it is."""
+        return word in self.word_counts
+
+    def finds(self, word):
+        """Whether a search for this Word would find anything, however matched."""
+        if word.text in self.word_counts:
+            return True
+        places = self.places.values()
+        if any(word.stem in place.stems for place in places):
+            return True
+        return len(word.text) >= PREFIX_MIN and any(p.starting_with(word.text) for p in places)
+
+    def closest(self, word):
+        """The catalogue's word closest in spelling to `word` (query.closest_word)."""
+        if self._by_initial is None:
+            by_initial = defaultdict(list)
+            for known in self.word_counts:
+                by_initial[known[0]].append(known)
+            for stem_words in self.vocabulary.words:
+                by_initial[stem_words[0]].append(stem_words)
+            self._by_initial = dict(by_initial)
+        return closest_word(word, self._by_initial.get(word[0], ()), self.word_counts)
+
+    def written(self, word):
+        """How the catalogue writes a word: "WRES", "behaviour" (not "behavior")."""
+        if word in self.spellings:
+            return self.spellings[word]
+        for place in self.places.values():
+            if word in place.written:
+                return place.written[word]
+        return word
+
+    @classmethod
+    def build(cls):
+        # Rows are read in chunks and only what the index keeps is kept: holding
+        # every row at once (about 8 MB of text at 10,000 programmes, several
+        # times that as Python objects) would leave each worker that much bigger.
+        rows = (
+            Programme.objects.published()
+            .values_list(
+                "pk",
+                "title",
+                "summary",
+                "body",
+                "search_keywords",
+                "status",
+                "kind",
+                "launched_on",
+                "updated_at",
+                "created_at",
+            )
+            .order_by("pk")
+        )
+        status_labels = dict(Programme.Status.choices)
+        kind_labels = dict(Programme.Kind.choices)
+        pks, dates = [], []
+        text = {place: [] for place in PLACES}
+        members = {"status": defaultdict(list), "kind": defaultdict(list)}
+        for i, (pk, title, summary, body, keywords, status, kind, *when) in enumerate(
+            rows.iterator(chunk_size=READ_CHUNK)
+        ):
+            pks.append(pk)
+            dates.append(when)  # launched, updated, created
+            text["title"].append(title)
+            text["summary"].append(summary)
+            text["body"].append(body)
+            text["topics"].append([keywords])
+            # One name a line: no phrase runs from one name into the next.
+            text["names"].append([status_labels.get(status, ""), kind_labels.get(kind, "")])
+            members["status"][status].append(i)
+            members["kind"][kind].append(i)
+        size = len(pks)
+        position = {pk: i for i, pk in enumerate(pks)}
+        labels = {}
+        for facet, pk, slug, name in _related_rows():
+            i = position.get(pk)
+            if i is None:  # published after the programmes were read
+                continue
+            members.setdefault(facet, defaultdict(list))[slug].append(i)
+            labels.setdefault(facet, {})[slug] = name
+            text["topics" if facet == "tag" else "names"][i].append(name)
+        for facet, _, _, _ in RELATED:
+            members.setdefault(facet, {})
+            labels.setdefault(facet, {})
+        for place in ("topics", "names"):
+            text[place] = ["\n".join(names) for names in text[place]]
+        titles = text["title"]
+        by_title = sorted(range(size), key=lambda i: (a_to_z(titles[i]), pks[i]))
+        title_rank = [0] * size
+        for rank, i in enumerate(by_title):
+            title_rank[i] = rank
+        title_stems = [_meaningful_stems(title) for title in titles]
+        spellings = _spellings(titles, text["topics"], text["names"])
+        # The words are all a search needs: let each place's texts go once indexed.
+        places = {place: Place(text.pop(place)) for place in PLACES}
+        word_counts = defaultdict(int)
+        for word in {w for place in places.values() for w in place.words}:
+            found = set()
+            for place in places.values():
+                found.update(place.words.get(word, ()))
+            word_counts[word] = len(found)
+        orders = {
+            "title": by_title,
+            # Launched most recently first; undated ones last, A to Z.
+            "newest": sorted(
+                range(size),
+                key=lambda i: (
+                    dates[i][0] is None,
+                    -(dates[i][0].toordinal() if dates[i][0] else 0),
+                    title_rank[i],
+                ),
+            ),
+            "updated": sorted(range(size), key=lambda i: (dates[i][1], -pks[i]), reverse=True),
+            "created": sorted(range(size), key=lambda i: (dates[i][2], pks[i]), reverse=True),
+        }
+        return cls(
+            pks=pks,
+            places=places,
+            title_stems=title_stems,
+            facets={
+                facet: {value: bitset(ps, size) for value, ps in values.items()}
+                for facet, values in members.items()
+            },
+            labels=labels,
+            orders=orders,
+            title_rank=title_rank,
+            vocabulary=Vocabulary.from_database(),
+            word_counts=dict(word_counts),
+            spellings=spellings,
+        )
+
+
+def _related_rows():
+    """(facet, programme pk, slug, name) of every published programme's
+    audiences, topics and partners, in one query."""
+    queries = [
+        through.objects.filter(**{f"{programme}__is_published": True})
+        .annotate(facet=Value(facet))
+        .values_list("facet", f"{programme}_id", f"{target}__slug", f"{target}__name")
+        .order_by()
+        for facet, through, programme, target in RELATED
+    ]
+    first, *rest = queries
+    return first.union(*rest, all=True).iterator(chunk_size=READ_CHUNK)
+
+
+def _meaningful_stems(text):
+    found = [w for term in terms(text) for w in words_of_term(term) if not w.joined]
+    return tuple(w.stem for w in found if not w.is_stop_word)
+
+
+def _spellings(*texts):
+    """How the catalogue's titles and names write each word, for "Showing
+    results for ...": acronyms in capitals, other words in lower case."""
+    spellings = {}
+    for place in texts:
+        for text in place:
+            for written in text.split():
+                written = written.strip(".,;:!?\"'()[]{}“”‘’")
+                for term in terms(written):
+                    for word in words_of_term(term):
+                        if word.text not in spellings and not word.joined:
+                            acronym = written.isupper() and len(written) > 1
+                            spellings[word.text] = word.folded.upper() if acronym else word.folded
+    return spellings
+
+
+_snapshot = (None, None)  # (catalogue version, CatalogueIndex) of this process
+_building = threading.Lock()
+
+
+def current_index(version=None):
+    """This worker's index of the catalogue as it is now. `version`, when the
+    caller has just read it (the page cache does), saves reading it again."""
+    version = version or catalogue_version()
+    label, index = _snapshot
+    if label == version:
+        return index
+    with _building:  # threads of one process (runserver) build it once
+        return _rebuild(version)
+
+
+def _rebuild(version):
+    """Build the index and label it with a version it is certainly the state of.
+
+    Its queries run one after another, each seeing what was committed when it
+    ran; every change commits a new version with it. So if the version read
+    after the build is the one read before it, no change committed in between
+    and every query saw the same catalogue. Otherwise read again (a catalogue
+    changing that fast gives up after three tries and serves the last reading
+    unlabelled)."""
+    global _snapshot
+    for _ in range(3):
+        label, index = _snapshot
+        if label == version:  # another thread, or an earlier try, built it
+            return index
+        index = CatalogueIndex.build()
+        after = catalogue_version()
+        if after == version:
+            _snapshot = (version, index)
+            return index
+        version = after
+    return index
+
+
+def in_order(queryset, pks):
+    """The programmes of `queryset` whose keys are `pks`, in that order, fetched
+    FETCH_BY_ID_LIMIT at a time (one query each, plus the queryset's
+    prefetches), so a long list never becomes one huge query. A programme
+    unpublished since the index was built is left out."""
+    by_pk = {}
+    for start in range(0, len(pks), FETCH_BY_ID_LIMIT):
+        chunk = pks[start : start + FETCH_BY_ID_LIMIT]
+        by_pk.update((p.pk, p) for p in queryset.filter(pk__in=chunk))
+    return [by_pk[pk] for pk in pks if pk in by_pk]
