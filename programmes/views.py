@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .cache import cache_public_page
-from .finder import SORTS, Finder
+from .finder import Finder
 from .finder.index import in_order
 from .finder.search_log import SearchMade, records_searches
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
@@ -203,9 +203,6 @@ def programme_list(request):
         "clear_url": f"?{clear_url.urlencode()}",
         "search_links": _search_links(request.GET, finder),
         "notices": finder.notices(),
-        "sort_options": [
-            (key, label) for key, label in SORTS.items() if finder.query or key != "relevance"
-        ],
         "breadcrumb": [HOME],
     }
     response = render(request, "programmes/programme_list.html", context)

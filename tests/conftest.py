@@ -19,6 +19,17 @@ from programmes.models import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _searches_counted_in_a_test_stay_in_it():
+    """The search log counts in memory (programmes/finder/search_log.py): what one
+    test counted must not be written by another, nor to a database at exit."""
+    from programmes.finder.search_log import SEARCH_LOG
+
+    yield
+    SEARCH_LOG._pending.clear()
+    SEARCH_LOG._since = None
+
+
 @pytest.fixture
 def catalogue(db):
     """The 12 documented initiatives, loaded from fixtures/ as `make run` loads them."""

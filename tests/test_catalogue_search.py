@@ -106,3 +106,19 @@ def test_relevance_is_the_default_when_searching_and_a_to_z_otherwise(client, ca
     browsing = client.get("/programmes/").context["finder"]
     assert searching.sort_key == "relevance"
     assert browsing.sort_key == "title"
+
+
+def test_a_search_made_from_the_usual_order_is_sorted_by_relevance(client, catalogue):
+    """The form sends its sort menu with the search: the usual order must not pin A to Z."""
+    html = client.get("/programmes/").content.decode()
+    assert '<option value="" selected>A to Z</option>' in html
+    searched = client.get("/programmes/", {"q": "recruitment", "sort": ""})
+    assert searched.context["finder"].sort_key == "relevance"
+    assert titles(searched)[0] == "London De-bias Recruitment Toolkit"
+    html = searched.content.decode()
+    assert '<option value="" selected>Relevance</option>' in html
+    assert '<option value="title">A to Z</option>' in html
+    # A sort chosen on purpose is kept.
+    assert client.get("/programmes/", {"q": "recruitment", "sort": "title"}).context[
+        "finder"
+    ].sort_key == ("title")

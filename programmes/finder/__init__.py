@@ -94,6 +94,21 @@ class Finder:
             return "title"
         return chosen or ("relevance" if self.query else "title")
 
+    @property
+    def sort_options(self):
+        """The sort menu: (value, label). Its first option, value "", is the usual
+        order (Relevance when searching, A to Z otherwise), so a search made from
+        a page sorted the usual way is sorted by relevance."""
+        usual = "relevance" if self.query else "title"
+        others = [(key, label) for key, label in SORTS.items() if key not in (usual, "relevance")]
+        return [("", SORTS[usual]), *others]
+
+    @property
+    def sort_chosen(self):
+        """The sort menu's value for the sort in force."""
+        key = self.sort_key
+        return "" if key == ("relevance" if self.query else "title") else key
+
     def pks(self, sort=None):
         """The programmes found, as primary keys, in the sort in force (or `sort`)."""
         return self.selection.pks(sort or self.sort_key)

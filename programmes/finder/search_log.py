@@ -69,7 +69,7 @@ class SearchLog:
     def __init__(self):
         self._lock = threading.Lock()
         self._pending = {}  # (week, query) -> [searches, results, partial]
-        self._since = None  # when the oldest pending count was made (monotonic)
+        self._since = None  # when the oldest pending count was made (time.time())
         self._pruned_on = None
 
     def add(self, made, today=None):
@@ -82,12 +82,12 @@ class SearchLog:
             entry[0] += 1
             entry[1], entry[2] = made.results, made.partial
             if self._since is None:
-                self._since = time.monotonic()
+                self._since = time.time()
 
     def due(self):
         if self._since is None:
             return False
-        waited = time.monotonic() - self._since
+        waited = time.time() - self._since
         return (
             waited >= settings.SEARCH_LOG_FLUSH_SECONDS
             or len(self._pending) >= settings.SEARCH_LOG_MAX_PENDING

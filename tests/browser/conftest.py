@@ -150,9 +150,16 @@ def site(browser, live_server, transactional_db):
 
     Depends on `browser` first so a machine without Chromium skips before any database work.
     """
+    from importlib import import_module
+
+    from django.apps import apps
     from django.core.management import call_command
 
     call_command("load_catalogue", verbosity=0)
+    # An earlier live-server test emptied every table, the migrations' rows too.
+    import_module("programmes.migrations.0006_starter_search_vocabulary").add_starter_vocabulary(
+        apps, None
+    )
     return Site(live_server.url)
 
 

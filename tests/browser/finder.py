@@ -39,5 +39,13 @@ def assert_finder_view(page, name):
         titles = result_titles(page)
         assert 0 < len(titles) <= 20, f"{page.url} shows {len(titles)} programmes"
         assert FIRST_TITLE_A_TO_Z not in titles, f"{page.url} shows the first page again"
+    elif name == "catalogue searched, corrected":
+        text = page.locator("main").inner_text()
+        assert "Showing results for leadership" in text, f"{page.url} was not corrected"
+        assert "Calibre Leadership Programme" in result_titles(page)
+    elif name == "catalogue searched, partly matched":
+        text = page.locator("main").inner_text()
+        assert "No programme matches all of your words" in text, f"{page.url} is not partial"
+        assert "White Allies Programme" in result_titles(page)
     else:
         raise AssertionError(f"unknown catalogue view {name!r}")

@@ -26,6 +26,9 @@ FINDER_PAGES = {
     "catalogue filtered by tag": "/programmes/?tag=wres",
     "catalogue searched, no results": "/programmes/?q=zzzzzz",
     "catalogue page 2": "/programmes/?page=2",
+    # Issue 11: a misspelt search, corrected; a question only partly matched.
+    "catalogue searched, corrected": "/programmes/?q=leadrship",
+    "catalogue searched, partly matched": "/programmes/?q=what+training+about+racism+for+nurses",
 }
 
 ALL_PAGES = {**CONTENT_PAGES, **FINDER_PAGES}

@@ -38,3 +38,18 @@ def test_skip_link_without_javascript(full_site, nojs_page):
     nojs_page.keyboard.press("Tab")
     nojs_page.keyboard.press("Enter")
     assert nojs_page.evaluate("() => document.activeElement.id") == "maincontent"
+
+
+def test_a_corrected_search_without_javascript(full_site, nojs_page):
+    page = nojs_page
+    page.goto(full_site.url("/programmes/"))
+    page.get_by_label("Search programmes").fill("recruitmnet")
+    page.get_by_role("button", name="Apply").click()
+    page.wait_for_url(re.compile(r"q=recruitmnet"))
+    assert page.locator("main .nhsuk-card__link").first.inner_text() == (
+        "London De-bias Recruitment Toolkit"
+    )
+    page.get_by_role("link", name="recruitmnet").click()  # "Search instead for recruitmnet"
+    page.wait_for_url(re.compile(r"spelling=exact"))
+    assert page.locator("main .nhsuk-card__link").count() == 0
+    assert "No programmes found" in page.locator("main").inner_text()
