@@ -22,10 +22,12 @@ How it is put together (a module each):
 
 from dataclasses import dataclass
 
+import numpy as np
+
 from ..collation import a_to_z
 from ..models import Programme
 from .form import FACETS, CatalogueForm
-from .index import SORTS, bitset, current_index
+from .index import SORTS, bitset_of_mask, current_index
 from .query import read_query
 from .ranking import find
 from .selection import Selection
@@ -71,15 +73,13 @@ class Finder:
         correct = self.form.value("spelling") != "exact"
         self.search = read_query(self.query, self.index, correct=correct)
         found = find(self.index, self.search)
-        size, title_rank = self.index.size, self.index.title_rank
-        if found.all_words:
-            rank = {p: (-score, title_rank[p]) for p, score in found.all_words.items()}
-            return selection.searched(bitset(found.all_words, size), rank)
-        # No programme has every word: those with most of them. Decided on the
-        # search alone, so facet counts always describe the same results.
-        self.partial = bool(found.partial)
-        rank = {p: (-score, title_rank[p]) for p, score in found.partial.items()}
-        return selection.searched(bitset(found.partial, size), rank)
+        # No programme has every word: those with most of them (found.partial).
+        # Decided on the search alone, so facet counts describe the same results.
+        self.partial = found.partial
+        positions = np.flatnonzero(found.chosen)
+        # Best score first, then A to Z.
+        ranked = positions[np.lexsort((self.index.title_rank[positions], -found.score[positions]))]
+        return selection.searched(bitset_of_mask(found.chosen), ranked)
 
     @property
     def corrected(self):

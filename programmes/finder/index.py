@@ -23,18 +23,20 @@ Sets of programmes are Python ints used as bitsets: bit i is the programme at
 position i of the snapshot.
 """
 
+import re
 import threading
 from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Value
 
 from ..cache import catalogue_version
 from ..collation import a_to_z
 from ..models import Programme, ProgrammePartner, TaggedProgramme
 from .query import PREFIX_MIN, closest_word
-from .text import terms, words_of_term
+from .text import distinct_terms, terms, words_of_term
 from .vocabulary import Vocabulary
 
 # Where a programme's words are, and what a match there is worth: the title
@@ -72,6 +74,8 @@ RELATED = [
 # again (see _rebuild).
 BUILD_QUERIES = 4
 
+ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
+
 # Programmes fetched by id at a time: well within every database's limit on
 # query parameters (SQLite's is 32,766).
 FETCH_BY_ID_LIMIT = 1000
@@ -85,14 +89,22 @@ def bitset(positions, size):
     return int.from_bytes(flags, "little")
 
 
-def positions(bits):
-    """The positions set in a bitset, in order."""
-    found = []
-    while bits:
-        low = bits & -bits
-        found.append(low.bit_length() - 1)
-        bits ^= low
-    return found
+def bitset_of_mask(mask):
+    """A numpy mask (one bool a programme) as a bitset."""
+    return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
+
+
+def mask_of_bitset(bits, size):
+    """A bitset as a numpy mask of `size` programmes."""
+    flags = np.frombuffer(bits.to_bytes(size // 8 + 1, "little"), dtype=np.uint8)
+    return np.unpackbits(flags, bitorder="little")[:size].astype(bool)
+
+
+def _merged(lists):
+    """The positions in `lists` (each sorted), once each, as a compact array."""
+    if len(lists) == 1:
+        return np.array(lists[0], dtype=np.int32)
+    return np.unique(np.concatenate([np.array(ps, dtype=np.int32) for ps in lists]))
 
 
 class Place:
@@ -101,21 +113,22 @@ class Place:
     words in order, so that the words starting with a prefix are a slice."""
 
     def __init__(self, texts):
+        # Each distinct term (word, or hyphenated term) is read once, however
+        # many programmes have it: the texts are only split into terms.
+        by_term = defaultdict(list)
+        for position, text in enumerate(texts):
+            for term in distinct_terms(text):
+                by_term[term].append(position)
         by_word, by_stem = defaultdict(list), defaultdict(list)
         self.written = {}  # word -> as written, where its spelling was folded
-        for position, text in enumerate(texts):
-            seen = {}
-            for term in set(terms(text)):
-                for word in words_of_term(term):
-                    seen[word.text] = word.stem
-                    if word.folded != word.text:
-                        self.written.setdefault(word.text, word.folded)
-            for word_text in seen:
-                by_word[word_text].append(position)
-            for stem in set(seen.values()):
-                by_stem[stem].append(position)
-        self.words = {word: tuple(ps) for word, ps in by_word.items()}
-        self.stems = {stem: tuple(ps) for stem, ps in by_stem.items()}
+        for term, positions in by_term.items():
+            for word in words_of_term(term):
+                by_word[word.text].append(positions)
+                by_stem[word.stem].append(positions)
+                if word.folded != word.text:
+                    self.written.setdefault(word.text, word.folded)
+        self.words = {word: _merged(lists) for word, lists in by_word.items()}
+        self.stems = {stem: _merged(lists) for stem, lists in by_stem.items()}
         self.sorted_words = sorted(self.words)
 
     def starting_with(self, prefix):
@@ -132,16 +145,19 @@ class Place:
 
 @dataclass
 class CatalogueIndex:
-    pks: list  # position -> programme primary key
+    pks: np.ndarray  # position -> programme primary key
     places: dict  # place name -> Place
     title_stems: list  # position -> the stems of its title's meaningful words
+    title_length: np.ndarray  # position -> how many they are
+    title_first_stem: np.ndarray  # position -> the first one's number (see stem_number)
+    stem_numbers: dict  # stem -> a number, for comparing stems in arrays
     facets: dict  # facet -> value -> bitset of programmes with that value
     labels: dict  # facet -> value -> label (related facets only)
-    orders: dict  # sort -> positions in that order
-    title_rank: list  # position -> place in A to Z order
+    orders: dict  # sort -> positions in that order (an array)
+    title_rank: np.ndarray  # position -> place in A to Z order
     vocabulary: Vocabulary
     word_counts: dict  # word -> how many programmes have it anywhere
-    spellings: dict  # word -> how titles and names write it ("leadership", "WRES")
+    acronyms: set  # words titles and names write in capitals ("wres", "icb")
     _by_initial: dict | None = None  # words by first letter, for spelling correction
 
     @property
@@ -151,6 +167,9 @@ class CatalogueIndex:
     @property
     def everything(self):
         return (1 << self.size) - 1
+
+    def stem_number(self, stem):
+        return self.stem_numbers.get(stem, -2)  # -1 is "no title words"
 
     def knows(self, word):
         """Whether a programme has this (folded) word, written as it is."""
@@ -178,8 +197,8 @@ class CatalogueIndex:
 
     def written(self, word):
         """How the catalogue writes a word: "WRES", "behaviour" (not "behavior")."""
-        if word in self.spellings:
-            return self.spellings[word]
+        if word in self.acronyms:
+            return word.upper()
         for place in self.places.values():
             if word in place.written:
                 return place.written[word]
@@ -245,15 +264,19 @@ class CatalogueIndex:
         for rank, i in enumerate(by_title):
             title_rank[i] = rank
         title_stems = [_meaningful_stems(title) for title in titles]
-        spellings = _spellings(titles, text["topics"], text["names"])
+        acronyms = _acronyms(titles, text["topics"], text["names"])
         # The words are all a search needs: let each place's texts go once indexed.
         places = {place: Place(text.pop(place)) for place in PLACES}
-        word_counts = defaultdict(int)
+        word_counts = {}
         for word in {w for place in places.values() for w in place.words}:
-            found = set()
-            for place in places.values():
-                found.update(place.words.get(word, ()))
-            word_counts[word] = len(found)
+            found = [place.words[word] for place in places.values() if word in place.words]
+            word_counts[word] = (
+                len(found[0]) if len(found) == 1 else len(np.unique(np.concatenate(found)))
+            )
+        stem_numbers = {}
+        for stems in title_stems:
+            for stem in stems:
+                stem_numbers.setdefault(stem, len(stem_numbers))
         orders = {
             "title": by_title,
             # Launched most recently first; undated ones last, A to Z.
@@ -269,19 +292,24 @@ class CatalogueIndex:
             "created": sorted(range(size), key=lambda i: (dates[i][2], pks[i]), reverse=True),
         }
         return cls(
-            pks=pks,
+            pks=np.array(pks, dtype=np.int64),
             places=places,
             title_stems=title_stems,
+            title_length=np.array([len(t) for t in title_stems], dtype=np.int32),
+            title_first_stem=np.array(
+                [stem_numbers[t[0]] if t else -1 for t in title_stems], dtype=np.int32
+            ),
+            stem_numbers=stem_numbers,
             facets={
                 facet: {value: bitset(ps, size) for value, ps in values.items()}
                 for facet, values in members.items()
             },
             labels=labels,
-            orders=orders,
-            title_rank=title_rank,
+            orders={sort: np.array(order, dtype=np.int32) for sort, order in orders.items()},
+            title_rank=np.array(title_rank, dtype=np.int32),
             vocabulary=Vocabulary.from_database(),
-            word_counts=dict(word_counts),
-            spellings=spellings,
+            word_counts=word_counts,
+            acronyms=acronyms,
         )
 
 
@@ -304,20 +332,13 @@ def _meaningful_stems(text):
     return tuple(w.stem for w in found if not w.is_stop_word)
 
 
-def _spellings(*texts):
-    """How the catalogue's titles and names write each word, for "Showing
-    results for ...": acronyms in capitals, other words in lower case."""
-    spellings = {}
-    for place in texts:
-        for text in place:
-            for written in text.split():
-                written = written.strip(".,;:!?\"'()[]{}“”‘’")
-                for term in terms(written):
-                    for word in words_of_term(term):
-                        if word.text not in spellings and not word.joined:
-                            acronym = written.isupper() and len(written) > 1
-                            spellings[word.text] = word.folded.upper() if acronym else word.folded
-    return spellings
+def _acronyms(*places):
+    """The words titles, topics and names write in capitals ("WRES", "ICB")."""
+    found = set()
+    for texts in places:
+        for text in texts:
+            found.update(w.casefold() for w in ACRONYM.findall(text))
+    return found
 
 
 _snapshot = (None, None)  # (catalogue version, CatalogueIndex) of this process

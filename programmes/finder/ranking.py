@@ -16,10 +16,16 @@ most a third has; never by a word's start alone. Best first: their score times
 the share of the query's words they match (Lucene's "coord"). So a search
 about something the catalogue does not cover finds nothing, even with a word
 many programmes have ("staff car parking", "NHS pension").
+
+Scores are numpy arrays with one entry a programme: a common word is in
+thousands of programmes at 10,000, and adding up scores one programme at a
+time in Python cost more than the rest of the page.
 """
 
 import math
 from dataclasses import dataclass
+
+import numpy as np
 
 from .index import PLACES
 
@@ -37,53 +43,80 @@ UNCOMMON = 1 / 3
 
 @dataclass
 class Found:
-    """What a search found in the index."""
+    """What a search found in the index: `chosen`, a mask of the programmes
+    found; `score`, each one's relevance; `partial`, True when no programme
+    matched every concept and these match some."""
 
-    all_words: dict  # position -> score, for programmes matching every concept
-    partial: dict  # position -> score, when none matches all
-    words: int  # the query's meaningful words
+    chosen: np.ndarray
+    score: np.ndarray
+    partial: bool = False
+
+
+@dataclass
+class LookedUp:
+    """One concept looked up: its score in each programme (0: not found), the
+    programmes that have it other than by a word's start, and those that have
+    it in their title."""
+
+    score: np.ndarray
+    strong: np.ndarray
+    in_title: np.ndarray
+
+    @property
+    def found(self):
+        return int(np.count_nonzero(self.score))
 
 
 def _hits(place, alternative):
-    """{position: how well} for one alternative in one place."""
-    hits = {}
+    """[(how well, positions)] for one alternative in one place."""
     if alternative.text is None or len(alternative.stems) > 1:
-        stems = place.stems
         found = None
         for stem in alternative.stems:
-            have = stems.get(stem)
-            if not have:
-                return hits
-            found = set(have) if found is None else found.intersection(have)
-        return dict.fromkeys(found or (), PHRASE if len(alternative.stems) > 1 else STEM)
+            have = place.stems.get(stem)
+            if have is None:
+                return []
+            found = have if found is None else np.intersect1d(found, have, assume_unique=True)
+        return [(PHRASE if len(alternative.stems) > 1 else STEM, found)]
+    hits = []
     if alternative.prefix:
-        for word in place.starting_with(alternative.text):
-            hits.update(dict.fromkeys(place.words[word], PREFIX))
+        starts = [alternative.text]
         stem = alternative.stems[0]
         if stem != alternative.text and len(stem) >= len(alternative.text) - 2:
-            for word in place.starting_with(stem):
-                hits.update(dict.fromkeys(place.words[word], PREFIX))
-    hits.update(dict.fromkeys(place.stems.get(alternative.stems[0], ()), STEM))
-    hits.update(dict.fromkeys(place.words.get(alternative.text, ()), WHOLE))
+            starts.append(stem)
+        for start in starts:
+            hits += [(PREFIX, place.words[word]) for word in place.starting_with(start)]
+    stem = place.stems.get(alternative.stems[0])
+    if stem is not None:
+        hits.append((STEM, stem))
+    whole = place.words.get(alternative.text)
+    if whole is not None:
+        hits.append((WHOLE, whole))
     return hits
 
 
-def _concept_scores(index, concept):
-    """(score by position, positions found other than by a word's start)."""
-    scores, strong = {}, set()
+def _look_up(index, concept):
+    size = index.size
+    score = np.zeros(size)
+    strong = np.zeros(size, dtype=bool)
+    in_title = None
     for name, weight in PLACES.items():
         place = index.places[name]
-        best = {}
-        for alternative in concept.alternatives:
-            for position, how in _hits(place, alternative).items():
-                value = how * alternative.weight
-                if value > best.get(position, 0):
-                    best[position] = value
-                if how > PREFIX:
-                    strong.add(position)
-        for position, value in best.items():
-            scores[position] = scores.get(position, 0) + weight * value
-    return scores, strong
+        found = [
+            (how * alternative.weight, how, positions)
+            for alternative in concept.alternatives
+            for how, positions in _hits(place, alternative)
+        ]
+        # Each programme's best match in this place: the best written last.
+        found.sort(key=lambda f: f[0])
+        best = np.zeros(size)
+        for value, how, positions in found:
+            best[positions] = value * weight
+            if how > PREFIX:
+                strong[positions] = True
+        if name == "title":
+            in_title = best > 0
+        score += best
+    return LookedUp(score, strong, in_title)
 
 
 def _rarity(found, size):
@@ -94,50 +127,50 @@ def _rarity(found, size):
 def find(index, query):
     """The programmes of `index` that `query` finds (a Found)."""
     size = index.size
-    looked_up = [_concept_scores(index, concept) for concept in query.concepts]
-    rarity = [_rarity(len(scores), size) for scores, _ in looked_up]
-    top = max(rarity, default=1) or 1
-    everywhere = None
-    for scores, _ in looked_up:
-        everywhere = set(scores) if everywhere is None else everywhere & scores.keys()
-    score = {}
-    for (scores, _), weight in zip(looked_up, rarity, strict=True):
-        for position, value in scores.items():
-            score[position] = score.get(position, 0) + value * weight / top
+    looked_up = [_look_up(index, concept) for concept in query.concepts]
+    if not looked_up:
+        return Found(np.zeros(size, dtype=bool), np.zeros(size))
+    rarity = [_rarity(each.found, size) for each in looked_up]
+    top = max(rarity) or 1
+    score = sum(each.score * (weight / top) for each, weight in zip(looked_up, rarity, strict=True))
+    everywhere = np.logical_and.reduce([each.score > 0 for each in looked_up])
+    if everywhere.any():
+        _add_title_bonuses(index, query, looked_up, score, everywhere)
+        return Found(everywhere, score)
+    return _partial(query, looked_up, score, size)
+
+
+def _add_title_bonuses(index, query, looked_up, score, everywhere):
+    """A title that is the search, holds all of it, or starts with it comes first."""
+    in_title = looked_up[0].in_title & everywhere
+    has_all = np.logical_and.reduce([each.in_title for each in looked_up])
+    score += TITLE_HAS_ALL_OF_IT * (has_all & everywhere)
+    first = query.concepts[0].stems
     typed = tuple(stem for concept in query.concepts for stem in concept.stems)
-    for position in everywhere or ():
-        score[position] += _title_bonus(index.title_stems[position], query.concepts, typed)
-    if everywhere:
-        return Found({p: score[p] for p in everywhere}, {}, query.words)
-    return Found({}, _partial(query, looked_up, score, size), query.words)
-
-
-def _title_bonus(title, concepts, typed):
-    if typed and title == typed:
-        return TITLE_IS_THE_SEARCH
-    bonus = 0
-    if concepts and all(set(c.stems) <= set(title) for c in concepts if c.stems):
-        bonus += TITLE_HAS_ALL_OF_IT
-    first = concepts[0].stems if concepts else ()
-    if first and title[: len(first)] == first:
-        bonus += TITLE_STARTS_WITH_IT
-    return bonus
+    titles = index.title_stems
+    if len(first) == 1:  # most searches: one array comparison
+        starts = in_title & (index.title_first_stem == index.stem_number(first[0]))
+        score += TITLE_STARTS_WITH_IT * starts
+    else:
+        for position in np.flatnonzero(in_title):
+            if titles[position][: len(first)] == first:
+                score[position] += TITLE_STARTS_WITH_IT
+    for position in np.flatnonzero(in_title & (index.title_length == len(typed))):
+        if titles[position] == typed:
+            score[position] += TITLE_IS_THE_SEARCH - TITLE_HAS_ALL_OF_IT - TITLE_STARTS_WITH_IT
 
 
 def _partial(query, looked_up, score, size):
-    """{position: score} of the partial matches (see the module's docstring),
-    each score weighed by the share of the query's words matched."""
-    matched, rare, uncommon = {}, set(), set()
-    for concept, (scores, strong) in zip(query.concepts, looked_up, strict=True):
-        for position in strong:
-            matched[position] = matched.get(position, 0) + concept.size
-        if len(scores) <= max(1, RARE * size):
-            rare.update(strong)
-        if len(scores) <= UNCOMMON * size:
-            uncommon.update(strong)
-    half = query.words / 2
-    return {
-        position: score[position] * count / query.words
-        for position, count in matched.items()
-        if position in rare or (position in uncommon and count >= half)
-    }
+    """The partial matches (see the module's docstring), each score weighed by
+    the share of the query's words matched."""
+    matched = np.zeros(size)
+    rare = np.zeros(size, dtype=bool)
+    uncommon = np.zeros(size, dtype=bool)
+    for concept, each in zip(query.concepts, looked_up, strict=True):
+        matched += concept.size * each.strong
+        if each.found <= max(1, RARE * size):
+            rare |= each.strong
+        if each.found <= UNCOMMON * size:
+            uncommon |= each.strong
+    chosen = rare | (uncommon & (matched >= query.words / 2))
+    return Found(chosen, score * matched / query.words, partial=bool(chosen.any()))

@@ -3,26 +3,28 @@ their counts per facet option, and their order."""
 
 from dataclasses import dataclass, field
 
-from .index import ORDERS
+import numpy as np
+
+from .index import ORDERS, mask_of_bitset
 
 
 @dataclass(frozen=True)
 class Selection:
-    """`matched`: the programmes the search allows (all without a search).
-    `rank`: position -> sort key (lowest first) of each, when searching.
+    """`matched`: the programmes the search allows (all without a search), a bitset.
+    `ranked`: when searching, their positions best first (an array).
     `chosen`: for each facet in use, the programmes having any chosen value."""
 
     index: object
     matched: int
-    rank: dict | None = None
+    ranked: np.ndarray | None = None
     chosen: dict = field(default_factory=dict)
 
     @classmethod
     def everything(cls, index):
         return cls(index, index.everything)
 
-    def searched(self, matched, rank):
-        return Selection(self.index, matched, rank, self.chosen)
+    def searched(self, matched, ranked):
+        return Selection(self.index, matched, ranked, self.chosen)
 
     def having(self, facet, values):
         """Those with any of `values` in `facet` (OR within a facet)."""
@@ -30,7 +32,7 @@ class Selection:
         having = 0
         for value in values:
             having |= members.get(value, 0)
-        return Selection(self.index, self.matched, self.rank, {**self.chosen, facet: having})
+        return Selection(self.index, self.matched, self.ranked, {**self.chosen, facet: having})
 
     def bits(self, *, without=None):
         """The programmes chosen by the search and every facet but `without` (AND)."""
@@ -53,13 +55,9 @@ class Selection:
 
     def pks(self, sort):
         """The chosen programmes' primary keys in `sort` order ("relevance" needs a search)."""
-        bits = self.bits()
-        flags = bits.to_bytes(self.index.size // 8 + 1, "little")
-        if sort == "relevance" and self.rank is not None:
-            rank = self.rank
-            ordered = sorted((i for i in rank if flags[i >> 3] >> (i & 7) & 1), key=rank.get)
+        chosen = mask_of_bitset(self.bits(), self.index.size)
+        if sort == "relevance" and self.ranked is not None:
+            order = self.ranked
         else:
             order = self.index.orders[sort if sort in ORDERS else "title"]
-            ordered = [i for i in order if flags[i >> 3] >> (i & 7) & 1]
-        pks = self.index.pks
-        return [pks[i] for i in ordered]
+        return self.index.pks[order[chosen[order]]].tolist()
