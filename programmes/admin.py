@@ -17,10 +17,19 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from .admin_forms import ContactAdminForm, PartnerAdminForm, ProgrammeAdminForm, ProgrammeLinkForm
+from .admin_forms import (
+    TAKING_PART_FIELDS,
+    ContactAdminForm,
+    KeyDateForm,
+    KeyDateFormSet,
+    PartnerAdminForm,
+    ProgrammeAdminForm,
+    ProgrammeLinkForm,
+)
 from .models import (
     Audience,
     Contact,
+    KeyDate,
     Partner,
     Programme,
     ProgrammeLink,
@@ -84,6 +93,13 @@ class ProgrammeLinkInline(ProgrammeChildInline):
     model = ProgrammeLink
     form = ProgrammeLinkForm
     verbose_name_plural = "links to find out more"
+
+
+class KeyDateInline(ProgrammeChildInline):
+    model = KeyDate
+    form = KeyDateForm
+    formset = KeyDateFormSet
+    verbose_name_plural = "key dates (applications, cohorts, sessions, events)"
 
 
 class ProgrammeSlugInline(admin.TabularInline):
@@ -195,8 +211,8 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
     search_fields = ["title", "summary", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["contacts", "audiences", "replaced_by"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [ProgrammePartnerInline, ProgrammeLinkInline, ProgrammeSlugInline]
+    readonly_fields = ["created_at", "updated_at", "availability_today"]
+    inlines = [ProgrammePartnerInline, ProgrammeLinkInline, KeyDateInline, ProgrammeSlugInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_per_page = 50
     fieldsets = [
@@ -204,6 +220,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         (
             "About the programme",
             {"fields": ["status", "kind", "launched_on", "launch_precision", "audiences"]},
+        ),
+        (
+            "Taking part",
+            {
+                "fields": [*TAKING_PART_FIELDS[:1], "availability_today", *TAKING_PART_FIELDS[1:]],
+                "description": "What staff need to decide whether and how to join. The page "
+                "shows only what you fill in; leave a field empty when it is not known, and the "
+                "page offers “Ask the LWRS team” by email. Dates go under Key dates below.",
+            },
         ),
         ("Contacts and tags", {"fields": ["contacts", "tags", "new_tags"]}),
         (
@@ -219,6 +244,12 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
         ),
     ]
+
+    @admin.display(description="availability shown today")
+    def availability_today(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the programme is saved."
+        return obj.availability_on().label
 
     def history_view(self, request, object_id, extra_context=None):
         _number_or_404(object_id)
