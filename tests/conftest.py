@@ -132,6 +132,9 @@ def editor(db):
         from django.apps import apps
 
         import_module("programmes.migrations.0003_catalogue_editors_group").create_group(apps, None)
+        import_module("programmes.migrations.0006_taking_part").let_editors_keep_key_dates(
+            apps, None
+        )
     user.groups.add(Group.objects.get(name="Catalogue editors"))
     return user
 

@@ -29,6 +29,7 @@ def test_editors_group_can_add_change_and_view_the_catalogue_and_nothing_else(db
             "audience",
             "programmepartner",
             "programmelink",
+            "keydate",
         ],
         "taggit": ["tag"],
     }

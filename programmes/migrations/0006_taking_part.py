@@ -4,7 +4,30 @@ import django.db.models.deletion
 import programmes.models
 import simple_history.models
 from django.conf import settings
+from django.contrib.auth.management import create_permissions
 from django.db import migrations, models
+
+
+GROUP = "Catalogue editors"
+
+
+def let_editors_keep_key_dates(apps, schema_editor):
+    """Editors add, change and view key dates, as they do a programme's links
+    (removing one from a programme is a change to the programme: see admin.py)."""
+    app_config = apps.get_app_config("programmes")
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True  # a migration's app stub has none
+    create_permissions(app_config, verbosity=0, apps=apps)
+    app_config.models_module = models_module
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    group, _ = Group.objects.get_or_create(name=GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="programmes",
+            codename__in=["add_keydate", "change_keydate", "view_keydate"],
+        )
+    )
 
 
 class Migration(migrations.Migration):
@@ -13,6 +36,7 @@ class Migration(migrations.Migration):
         ('programmes', '0004_catalogueversion'),
         ('taggit', '0006_rename_taggeditem_content_type_object_id_taggit_tagg_content_8fc721_idx'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('programmes', '0003_catalogue_editors_group'),
     ]
 
     operations = [
@@ -184,4 +208,5 @@ class Migration(migrations.Migration):
             model_name='keydate',
             constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['applications-open', 'applications-close', 'cohort-starts', 'session', 'event'])), name='key_date_kind_valid'),
         ),
+        migrations.RunPython(let_editors_keep_key_dates, migrations.RunPython.noop),
     ]
