@@ -53,7 +53,8 @@ def _event(key_date, programme, request):
         event.add("dtstart", key_date.starts_on)
         # All-day events end the day after their last day (DTEND is exclusive).
         event.add("dtend", key_date.last_day + datetime.timedelta(days=1))
-    event.add("transp", "TRANSPARENT")  # a deadline does not make anyone busy
+        # A deadline or an all-day marker does not make anyone busy; a timed session does.
+        event.add("transp", "TRANSPARENT")
     return event
 
 
