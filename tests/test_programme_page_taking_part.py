@@ -258,3 +258,14 @@ def test_draft_preview_with_dates_for_editors(editor_client, dated):
     dated.is_published = False
     dated.save()
     assert editor_client.get(dated.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.parametrize("extra", [0, 150])
+def test_a_page_with_dates_and_related_programmes_stays_within_six_queries(
+    client, dated, make_programmes, django_assert_max_num_queries, extra
+):
+    make_programmes(extra)  # each shares the programme's audience and topics
+    with django_assert_max_num_queries(6):
+        html = page(client, dated)
+    assert 'id="key-dates"' in html
+    assert ("Related programmes" in html) == bool(extra)
