@@ -145,7 +145,7 @@ VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
 
 def _partner_and_link_changes(programme_id, limit=100):
-    """The programme's partner and link rows as they were added, changed and removed,
+    """The programme's partner, link and key date rows as they were added, changed and removed,
     newest first, for its History page (their own history keeps them)."""
     roles = list(
         ProgrammePartner.history.filter(programme_id=programme_id)
@@ -154,6 +154,11 @@ def _partner_and_link_changes(programme_id, limit=100):
     )
     links = list(
         ProgrammeLink.history.filter(programme_id=programme_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    dates = list(
+        KeyDate.history.filter(programme_id=programme_id)
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
@@ -168,6 +173,9 @@ def _partner_and_link_changes(programme_id, limit=100):
         )
         for r in roles
     ] + [(r, f"{VERBS[r.history_type]} link “{r.label}”: {r.url}") for r in links]
+    changes += [
+        (r, f"{VERBS[r.history_type]} key date “{r.label}”: {r.instance.when}") for r in dates
+    ]
     changes.sort(key=lambda change: change[0].history_date, reverse=True)
     return [
         {"date": r.history_date, "user": r.history_user, "text": text}

@@ -314,3 +314,22 @@ def test_nothing_an_editor_types_gives_a_server_error(
             **dict.fromkeys(FIELDS, ""), availability=""
         )
         KeyDate.objects.all().delete()
+
+
+def test_key_date_changes_show_on_the_programme_history(editor_client, programme):
+    response = post(
+        editor_client,
+        programme,
+        **key_date(
+            kind="session",
+            label="Welcome session",
+            starts_on="01/03/2027",
+            starts_at="10:00",
+            ends_on="",
+            ends_at="",
+            url="",
+        ),
+    )
+    assert response.status_code == 302
+    html = editor_client.get(f"/admin/programmes/programme/{programme.pk}/history/").content
+    assert "Added key date “Welcome session”: 1 March 2027, 10am" in html.decode()

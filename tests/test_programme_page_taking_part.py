@@ -269,3 +269,12 @@ def test_a_page_with_dates_and_related_programmes_stays_within_six_queries(
         html = page(client, dated)
     assert 'id="key-dates"' in html
     assert ("Related programmes" in html) == bool(extra)
+
+
+def test_a_new_key_date_shows_on_a_cached_page_at_once(client, programme):
+    assert "Key dates" not in page(client, programme)
+    page(client, programme)  # now from the cache
+    KeyDate.objects.create(programme=programme, label="Open day", starts_on=D(2099, 5, 5))
+    assert "Open day" in page(client, programme)
+    KeyDate.objects.filter(label="Open day").delete()
+    assert "Open day" not in page(client, programme)
