@@ -498,8 +498,9 @@ class Programme(models.Model):
 
     @property
     def launch_label(self):
-        """ "Launched" only for a launch surely past; "Launches" for one surely ahead;
-        "Launch date" while today falls in the month or year it is known to."""
+        """The summary list's key for the launch date: "Launched" only when it is surely
+        past, "Launches" when surely ahead, "Launch date" while today falls in the
+        month or year it is known to (a future date never reads "Launched")."""
         if not self.launched_on:
             return ""
         today = london_today()
