@@ -17,11 +17,20 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from .admin_forms import ContactAdminForm, PartnerAdminForm, ProgrammeAdminForm, ProgrammeLinkForm
+from .admin_forms import (
+    TAKING_PART_FIELDS,
+    ContactAdminForm,
+    KeyDateForm,
+    KeyDateFormSet,
+    PartnerAdminForm,
+    ProgrammeAdminForm,
+    ProgrammeLinkForm,
+)
 from .finder.vocabulary import acronyms
 from .models import (
     Audience,
     Contact,
+    KeyDate,
     Partner,
     Programme,
     ProgrammeLink,
@@ -89,6 +98,13 @@ class ProgrammeLinkInline(ProgrammeChildInline):
     verbose_name_plural = "links to find out more"
 
 
+class KeyDateInline(ProgrammeChildInline):
+    model = KeyDate
+    form = KeyDateForm
+    formset = KeyDateFormSet
+    verbose_name_plural = "key dates (applications, cohorts, sessions, events)"
+
+
 class ProgrammeSlugInline(admin.TabularInline):
     """The web addresses the programme had before: shown, never edited by hand."""
 
@@ -132,7 +148,7 @@ VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
 
 
 def _partner_and_link_changes(programme_id, limit=100):
-    """The programme's partner and link rows as they were added, changed and removed,
+    """The programme's partner, link and key date rows as they were added, changed and removed,
     newest first, for its History page (their own history keeps them)."""
     roles = list(
         ProgrammePartner.history.filter(programme_id=programme_id)
@@ -141,6 +157,11 @@ def _partner_and_link_changes(programme_id, limit=100):
     )
     links = list(
         ProgrammeLink.history.filter(programme_id=programme_id)
+        .select_related("history_user")
+        .order_by("-history_date")[:limit]
+    )
+    dates = list(
+        KeyDate.history.filter(programme_id=programme_id)
         .select_related("history_user")
         .order_by("-history_date")[:limit]
     )
@@ -155,6 +176,9 @@ def _partner_and_link_changes(programme_id, limit=100):
         )
         for r in roles
     ] + [(r, f"{VERBS[r.history_type]} link “{r.label}”: {r.url}") for r in links]
+    changes += [
+        (r, f"{VERBS[r.history_type]} key date “{r.label}”: {r.instance.when}") for r in dates
+    ]
     changes.sort(key=lambda change: change[0].history_date, reverse=True)
     return [
         {"date": r.history_date, "user": r.history_user, "text": text}
@@ -198,8 +222,8 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
     search_fields = ["title", "summary", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["contacts", "audiences", "replaced_by"]
-    readonly_fields = ["created_at", "updated_at"]
-    inlines = [ProgrammePartnerInline, ProgrammeLinkInline, ProgrammeSlugInline]
+    readonly_fields = ["created_at", "updated_at", "availability_today"]
+    inlines = [ProgrammePartnerInline, ProgrammeLinkInline, KeyDateInline, ProgrammeSlugInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_per_page = 50
     fieldsets = [
@@ -207,6 +231,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         (
             "About the programme",
             {"fields": ["status", "kind", "launched_on", "launch_precision", "audiences"]},
+        ),
+        (
+            "Taking part",
+            {
+                "fields": [*TAKING_PART_FIELDS[:1], "availability_today", *TAKING_PART_FIELDS[1:]],
+                "description": "What staff need to decide whether and how to join. The page "
+                "shows only what you fill in; leave a field empty when it is not known, and the "
+                "page offers “Ask the LWRS team” by email. Dates go under Key dates below.",
+            },
         ),
         ("Contacts and tags", {"fields": ["contacts", "tags", "new_tags", "search_keywords"]}),
         (
@@ -222,6 +255,12 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
         ),
     ]
+
+    @admin.display(description="availability shown today")
+    def availability_today(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the programme is saved."
+        return obj.availability_on().label
 
     def history_view(self, request, object_id, extra_context=None):
         _number_or_404(object_id)

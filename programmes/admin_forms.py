@@ -11,9 +11,21 @@ from django.db import models
 from django.utils.text import slugify
 from taggit.models import Tag
 
-from .models import Contact, Partner, Programme, ProgrammeLink
+from .models import (
+    EMAIL_ADDRESS,
+    Availability,
+    Contact,
+    KeyDate,
+    KeyDateKind,
+    Partner,
+    Programme,
+    ProgrammeLink,
+    long_date,
+)
 
 URL_MESSAGE = "Enter a full web address, starting https://, for example https://www.england.nhs.uk/"
+DATE_MESSAGE = "Enter a date like 31/01/2027 (day, month, year)."
+TIME_MESSAGE = "Enter a time like 10:00 or 14:30 (24-hour clock)."
 EMAIL_MESSAGE = "Enter an email address like name@nhs.net, with no spaces."
 
 
@@ -64,6 +76,20 @@ def _clash(instance, field, value):
     return others.filter(**{f"{field}__iexact": value}).first()
 
 
+# The "Taking part" fields of a programme, in the order the admin shows them.
+TAKING_PART_FIELDS = [
+    "availability",
+    "who_can_take_part",
+    "how_to_take_part",
+    "cta_label",
+    "cta_url",
+    "cost",
+    "time_commitment",
+    "delivery",
+    "location",
+]
+
+
 class ProgrammeAdminForm(forms.ModelForm):
     # Tags already in use are picked with autocomplete; new ones are typed
     # below. Typing an existing name also works (ignoring capitals), so the
@@ -100,6 +126,7 @@ class ProgrammeAdminForm(forms.ModelForm):
             "replaced_by",
             "is_published",
             "last_reviewed_on",
+            *TAKING_PART_FIELDS,
         ]
         labels = {"tags": "Tags"}
         error_messages = {
@@ -152,7 +179,39 @@ class ProgrammeAdminForm(forms.ModelForm):
         self._clean_slug(cleaned)
         self._clean_tags(cleaned)
         self._clean_ended(cleaned)
+        self._clean_call_to_action(cleaned)
         return cleaned
+
+    def clean_cta_url(self):
+        """An email address or a web address typed without its start gets it:
+        name@nhs.net becomes mailto:name@nhs.net, www.example.org https://www.example.org."""
+        url = self.cleaned_data.get("cta_url", "").strip()
+        if not url or url.lower().startswith(("https://", "http://", "mailto:")):
+            return url
+        if EMAIL_ADDRESS.match(url):
+            return f"mailto:{url}"
+        if ":" not in url.split("/", 1)[0] and "." in url.split("/", 1)[0]:
+            return f"https://{url}"
+        return url  # the model's validator says what is wrong with it
+
+    def _clean_call_to_action(self, cleaned):
+        if "cta_label" not in self.fields or "cta_url" not in self.fields:
+            return
+        if "cta_label" in self.errors or "cta_url" in self.errors:
+            return
+        label, url = cleaned.get("cta_label"), cleaned.get("cta_url")
+        if label and not url:
+            self.add_error(
+                "cta_url",
+                "Add the link the call to action goes to, or clear its words to show "
+                "“Ask the LWRS team”.",
+            )
+        elif url and not label:
+            self.add_error(
+                "cta_label",
+                "Say what the link does, e.g. “Start the online training”, or clear the link "
+                "to show “Ask the LWRS team”.",
+            )
 
     def _clean_slug(self, cleaned):
         if "slug" not in self.fields or "slug" in self.errors:
@@ -298,3 +357,53 @@ class ProgrammeLinkForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = ["label", "url", "position"]
         error_messages = {"url": {"invalid": URL_MESSAGE}}
+
+
+class KeyDateForm(forms.ModelForm):
+    class Meta:
+        model = KeyDate
+        formfield_callback = https_formfield
+        fields = ["kind", "label", "starts_on", "starts_at", "ends_on", "ends_at", "url"]
+        error_messages = {
+            "url": {"invalid": URL_MESSAGE},
+            "starts_on": {"invalid": DATE_MESSAGE},
+            "ends_on": {"invalid": DATE_MESSAGE},
+            "starts_at": {"invalid": TIME_MESSAGE},
+            "ends_at": {"invalid": TIME_MESSAGE},
+        }
+
+
+class KeyDateFormSet(forms.BaseInlineFormSet):
+    """A programme's key dates, checked together and against its availability."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        dates = [
+            (form.cleaned_data["kind"], form.cleaned_data["starts_on"])
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("starts_on")
+        ]
+        opens = sorted(d for kind, d in dates if kind == KeyDateKind.APPLICATIONS_OPEN)
+        closes = sorted(d for kind, d in dates if kind == KeyDateKind.APPLICATIONS_CLOSE)
+        if opens and closes and closes[0] < opens[0]:
+            raise forms.ValidationError(
+                f"Applications close on {long_date(closes[0])}, before they open on "
+                f"{long_date(opens[0])}. Check the dates."
+            )
+        # The programme form has already put the chosen availability on the instance.
+        chosen = self.instance.availability
+        if chosen == Availability.OPEN and not closes:
+            raise forms.ValidationError(
+                "You chose “Open for applications”: add the closing date here, as a key date "
+                "of the kind “Applications close”. If there is no closing date, choose "
+                "“Open to join any time”."
+            )
+        if chosen == Availability.OPENING and not opens:
+            raise forms.ValidationError(
+                "You chose “Opening on a date”: add that date here, as a key date of the kind "
+                "“Applications open”."
+            )

@@ -23,6 +23,7 @@ class ProgrammesConfig(AppConfig):
                 models.Audience,
                 models.ProgrammePartner,
                 models.ProgrammeLink,
+                models.KeyDate,
                 models.ProgrammeSlug,
                 Tag,
                 models.TaggedProgramme,

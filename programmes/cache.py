@@ -35,6 +35,7 @@ from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 
 from .models import CatalogueVersion
+from .taking_part import london_today
 
 # A safety net only: a change of version is what makes a page stale.
 PAGE_SECONDS = 24 * 60 * 60
@@ -47,13 +48,19 @@ KEPT_ATTRIBUTES = ("search_made",)
 
 
 def catalogue_version():
+    """The label of what the catalogue shows now: the database's token and London's date.
+
+    The date is part of it because pages and the finder's index show availability,
+    which changes at midnight in London without an edit (programmes/taking_part.py):
+    a page cached yesterday must not be served today."""
     # Plain SQL: every cached page pays for this query, and building it with the
     # ORM cost several times more than running it.
     table = connection.ops.quote_name(CatalogueVersion._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [1])  # noqa: S608 - a model's table name
         row = cursor.fetchone()
-    return row[0] if row else catalogue_changed()
+    token = row[0] if row else catalogue_changed()
+    return f"{token}-{london_today():%Y%m%d}"
 
 
 def catalogue_changed(**_signal_kwargs):

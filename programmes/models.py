@@ -6,6 +6,7 @@ Everything the public may see goes through `Programme.objects.published()`.
 import datetime
 import re
 from typing import NamedTuple
+from urllib.parse import quote
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -17,7 +18,20 @@ from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from . import taking_part
 from .collation import a_to_z
+from .taking_part import (
+    Availability,
+    KeyDateKind,
+    add_months,
+    clock_time,
+    london_today,
+    long_date,
+)
+
+# How long a page stays "reviewed": the admin's "Needs review" filter and the
+# page's "Next review due" both count from the last review.
+REVIEW_INTERVAL_MONTHS = 12
 
 
 class Audience(models.Model):
@@ -120,9 +134,86 @@ class Label(NamedTuple):
     name: str
 
 
+class PartnerLabel(NamedTuple):
+    """A partner of a programme, with its role, as the programme page shows it."""
+
+    slug: str
+    name: str
+    role: str
+    website: str
+
+    @property
+    def role_display(self):
+        return ProgrammePartner.Role(self.role).label
+
+    def get_absolute_url(self):
+        return reverse("programmes:partner_detail", args=[self.slug])
+
+
 class AudiencesAndTopics(NamedTuple):
     audiences: list
     topics: list
+    partners: list
+
+
+class ContactsAndLinks(NamedTuple):
+    contacts: list
+    links: list
+
+
+class ContactRow(NamedTuple):
+    name: str
+    email: str
+    phone: str
+    url: str
+
+
+class LinkRow(NamedTuple):
+    label: str
+    url: str
+
+
+class CallToAction(NamedTuple):
+    label: str
+    url: str
+    is_email: bool
+
+
+CTA_SCHEMES = ("https://", "http://", "mailto:")
+EMAIL_ADDRESS = re.compile(r"^[^@\s/?:]+@[^@\s/?]+\.[^@\s/?]+$")
+
+
+def validate_call_to_action_link(value):
+    """A web page (https:// or http://) or an email address (mailto:), nothing else:
+    not javascript:, not a file, not a relative address."""
+    lowered = value.lower()
+    if not lowered.startswith(CTA_SCHEMES):
+        raise ValidationError(
+            "Start the link with https:// for a web page, or mailto: for an email address "
+            "(for example mailto:London.RaceStrategy@nhs.net).",
+            code="scheme",
+        )
+    if lowered.startswith("mailto:"):
+        address = value[len("mailto:") :].split("?", 1)[0]
+        if not EMAIL_ADDRESS.match(address):
+            raise ValidationError(
+                "After mailto: put one email address, like mailto:name@nhs.net.", code="mailto"
+            )
+    elif any(c.isspace() for c in value) or "." not in value.split("//", 1)[1].split("/", 1)[0]:
+        raise ValidationError(
+            "Enter a full web address with no spaces, for example https://www.england.nhs.uk/",
+            code="url",
+        )
+
+
+def validate_has_words(value):
+    """Text must say something: "£" or "-" alone tells nobody anything."""
+    if value and not any(c.isalnum() for c in value):
+        raise ValidationError(
+            "Use words or numbers, for example “Free” or “£250 per person”. "
+            "Leave it empty if you do not know.",
+            code="no_words",
+        )
 
 
 class ProgrammeQuerySet(models.QuerySet):
@@ -131,9 +222,9 @@ class ProgrammeQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def needs_review(self, today=None):
-        """Entries nobody has confirmed as still right for twelve months."""
-        today = today or datetime.date.today()
-        cutoff = today - datetime.timedelta(days=365)
+        """Entries nobody has confirmed as still right for REVIEW_INTERVAL_MONTHS."""
+        today = today or london_today()
+        cutoff = add_months(today, -REVIEW_INTERVAL_MONTHS)
         return self.filter(
             models.Q(last_reviewed_on__isnull=True) | models.Q(last_reviewed_on__lt=cutoff)
         )
@@ -162,6 +253,14 @@ class Programme(models.Model):
         DAY = "day", "Day"
         MONTH = "month", "Month"
         YEAR = "year", "Year"
+
+    class Delivery(models.TextChoices):
+        ONLINE = "online", "Online"
+        IN_PERSON = "in-person", "In person"
+        BLENDED = "blended", "Blended: online and in person"
+        SELF_DIRECTED = "self-directed", "Self-directed: at your own pace"
+
+    Availability = Availability
 
     title = models.CharField(max_length=200, help_text="The programme’s name, as staff know it.")
     slug = models.SlugField(
@@ -251,6 +350,77 @@ class Programme(models.Model):
         help_text="The day someone last checked that this entry is still right.",
     )
 
+    # Taking part. Each is optional: the page shows only what is filled in, and
+    # falls back to "Ask the LWRS team" by email. Fill in only what is known.
+    who_can_take_part = models.TextField(
+        "who can take part",
+        blank=True,
+        validators=[validate_has_words],
+        help_text="In a sentence, who can join, e.g. “Line managers and supervisors in London "
+        "NHS trusts.” Leave empty if you do not know.",
+    )
+    how_to_take_part = models.TextField(
+        "how to take part",
+        blank=True,
+        validators=[validate_has_words],
+        help_text="What someone does to join, in a sentence or two, e.g. “Email the LWRS team "
+        "with your name, role and organisation.”",
+    )
+    cta_label = models.CharField(
+        "call to action",
+        max_length=80,
+        blank=True,
+        validators=[validate_has_words],
+        help_text="The words of the button under the summary, saying what happens, e.g. "
+        "“Start the online training”, “Apply by 31 January”, “Register your interest by "
+        "email”. Leave both this and the link empty to show “Ask the LWRS team”.",
+    )
+    cta_url = models.CharField(
+        "call to action link",
+        max_length=500,
+        blank=True,
+        validators=[validate_call_to_action_link],
+        help_text="Where the button goes: a web page starting https://, or an email address "
+        "starting mailto:. An email gets a subject naming the programme.",
+    )
+    availability = models.CharField(
+        "availability",
+        max_length=20,
+        blank=True,
+        choices=Availability.choices,
+        help_text="Can people join now? If the programme has key dates for applications "
+        "opening or closing, the page works this out from them and changes on the day. "
+        "“Open for applications” needs a closing date and “Opening on a date” an opening "
+        "date, under Key dates below. Leave empty if you do not know.",
+    )
+    cost = models.CharField(
+        max_length=200,
+        blank=True,
+        validators=[validate_has_words],
+        help_text="What it costs, e.g. “Free” or “£250 per person, paid by your trust”.",
+    )
+    time_commitment = models.CharField(
+        "time it takes",
+        max_length=200,
+        blank=True,
+        validators=[validate_has_words],
+        help_text="How much time it takes, e.g. “Five half-day sessions over two months”.",
+    )
+    delivery = models.CharField(
+        "how it is delivered",
+        max_length=20,
+        blank=True,
+        choices=Delivery.choices,
+        help_text="Online, in person, both, or at your own pace.",
+    )
+    location = models.CharField(
+        "where",
+        max_length=200,
+        blank=True,
+        validators=[validate_has_words],
+        help_text="Where it happens, e.g. “Online (Microsoft Teams)” or “Venues across London”.",
+    )
+
     objects = ProgrammeQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[audiences, contacts])
 
@@ -265,6 +435,16 @@ class Programme(models.Model):
             models.CheckConstraint(
                 condition=models.Q(launch_precision__in=["day", "month", "year"]),
                 name="programme_launch_precision_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(availability__in=["", *Availability.values]),
+                name="programme_availability_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    delivery__in=["", "online", "in-person", "blended", "self-directed"]
+                ),
+                name="programme_delivery_valid",
             ),
         ]
         indexes = [models.Index(fields=["is_published", "title"], name="programme_published_title")]
@@ -324,21 +504,157 @@ class Programme(models.Model):
             return f"{self.launched_on:%B %Y}"
         return f"{self.launched_on.day} {self.launched_on:%B %Y}"
 
+    @property
+    def launch_label(self):
+        """The summary list's key for the launch date: "Launched" only when it is surely
+        past, "Launches" when surely ahead, "Launch date" while today falls in the
+        month or year it is known to (a future date never reads "Launched")."""
+        if not self.launched_on:
+            return ""
+        today = london_today()
+        start = self.launched_on
+        if self.launch_precision == self.Precision.YEAR:
+            start, end = datetime.date(start.year, 1, 1), datetime.date(start.year, 12, 31)
+        elif self.launch_precision == self.Precision.MONTH:
+            start = start.replace(day=1)
+            end = add_months(start, 1) - datetime.timedelta(days=1)
+        else:
+            end = start
+        if end < today or (start == end and end == today):
+            return "Launched"
+        if start > today:
+            return "Launches"
+        return "Launch date"
+
     @cached_property
     def audiences_and_topics(self):
-        """Its audiences and topics (tags), each A to Z, read in one query: a
-        programme page has a budget of six queries (bench/README.md)."""
+        """Its audiences, topics (tags) and partners, each A to Z, read in one query:
+        a programme page has a budget of six queries (bench/README.md)."""
+        empty = models.Value("")
         audiences = self.audiences.annotate(facet=models.Value("audience"))
         topics = self.tags.all().annotate(facet=models.Value("tag"))
-        found = {"audience": [], "tag": []}
-        for facet, slug, name in (
-            audiences.values_list("facet", "slug", "name")
+        partners = ProgrammePartner.objects.filter(programme=self).annotate(
+            facet=models.Value("partner")
+        )
+        found = {"audience": [], "tag": [], "partner": []}
+        for facet, slug, name, role, website in (
+            audiences.annotate(role=empty, web=empty)
+            .values_list("facet", "slug", "name", "role", "web")
             .order_by()
-            .union(topics.values_list("facet", "slug", "name").order_by(), all=True)
+            .union(
+                topics.annotate(role=empty, web=empty)
+                .values_list("facet", "slug", "name", "role", "web")
+                .order_by(),
+                partners.values_list(
+                    "facet", "partner__slug", "partner__name", "role", "partner__website"
+                ).order_by(),
+                all=True,
+            )
         ):
-            found[facet].append(Label(slug, name))
+            if facet == "partner":
+                found[facet].append(PartnerLabel(slug, name, role, website))
+            else:
+                found[facet].append(Label(slug, name))
         return AudiencesAndTopics(
             *(sorted(found[facet], key=lambda label: a_to_z(label.name)) for facet in found)
+        )
+
+    @cached_property
+    def contacts_and_links(self):
+        """Its contacts (A to Z) and links (in their editors' order), read in one query."""
+        empty = models.Value("")
+        contacts = self.contacts.annotate(
+            kind=models.Value("contact"), position=models.Value(0)
+        ).values_list("kind", "name", "email", "phone", "url", "position")
+        links = self.links.annotate(
+            kind=models.Value("link"), email=empty, phone=empty
+        ).values_list("kind", "label", "email", "phone", "url", "position")
+        contacts_found, links_found = [], []
+        for kind, name, email, phone, url, position in contacts.order_by().union(
+            links.order_by(), all=True
+        ):
+            if kind == "contact":
+                contacts_found.append(ContactRow(name, email, phone, url))
+            else:
+                links_found.append((position, a_to_z(name), LinkRow(name, url)))
+        contacts_found.sort(key=lambda c: a_to_z(c.name))
+        return ContactsAndLinks(contacts_found, [row for *_, row in sorted(links_found)])
+
+    @cached_property
+    def dates(self):
+        """Its key dates, earliest first (the prefetched ones when a list view prefetched them)."""
+        return list(self.key_dates.all())
+
+    def availability_on(self, today=None):
+        """Whether someone can take part on `today` (London's today by default): see
+        taking_part.availability()."""
+        return taking_part.availability(
+            status_ended=self.is_ended,
+            choice=self.availability,
+            key_dates=[(d.kind, d.starts_on) for d in self.dates],
+            today=today or london_today(),
+        )
+
+    def dates_on(self, today=None):
+        """(upcoming, past): upcoming key dates earliest first, past ones latest first.
+        A date is past from the day after it ends."""
+        today = today or london_today()
+        upcoming = [d for d in self.dates if d.last_day >= today]
+        past = [d for d in self.dates if d.last_day < today]
+        past.reverse()
+        return upcoming, past
+
+    def call_to_action(self, team_email, today=None):
+        """The action link under the summary: the editor's, or "Ask the LWRS team" by
+        email. An email link gets a subject naming the programme. A closed or ended
+        programme asks the team instead: its own button may say "Apply"."""
+        state = self.availability_on(today).state
+        if (
+            self.cta_url
+            and self.cta_label
+            and state not in (Availability.CLOSED, Availability.ENDED)
+        ):
+            url = self.cta_url
+            is_email = url.lower().startswith("mailto:")
+            if is_email and "subject=" not in url.lower():
+                url += ("&" if "?" in url else "?") + "subject=" + quote(self.title, safe="")
+            return CallToAction(self.cta_label, url, is_email)
+        return CallToAction(
+            "Ask the LWRS team",
+            f"mailto:{team_email}?subject={quote(self.title, safe='')}",
+            True,
+        )
+
+    @property
+    def review_due_on(self):
+        """When the entry should next be checked: REVIEW_INTERVAL_MONTHS after its last review."""
+        if not self.last_reviewed_on:
+            return None
+        return add_months(self.last_reviewed_on, REVIEW_INTERVAL_MONTHS)
+
+    def related(self, limit=3):
+        """Up to `limit` other published programmes sharing its audiences or topics, those
+        sharing the most first, then A to Z. One query."""
+        through = Programme.audiences.through
+        my_audiences = through.objects.filter(programme_id=self.pk).values("audience_id")
+        my_topics = TaggedProgramme.objects.filter(content_object_id=self.pk).values("tag_id")
+        return list(
+            Programme.objects.published()
+            .exclude(pk=self.pk)
+            .annotate(
+                shared_audiences=models.Count(
+                    "audiences", filter=models.Q(audiences__in=my_audiences), distinct=True
+                ),
+                shared_topics=models.Count(
+                    "tagged_items",
+                    filter=models.Q(tagged_items__tag_id__in=my_topics),
+                    distinct=True,
+                ),
+            )
+            .annotate(shared=models.F("shared_audiences") + models.F("shared_topics"))
+            .filter(shared__gt=0)
+            .only("title", "slug", "summary")
+            .order_by("-shared", Lower("title"))[:limit]
         )
 
     def refresh_tag_snapshot(self):
@@ -411,6 +727,107 @@ class ProgrammeLink(models.Model):
 
     def __str__(self):
         return self.label
+
+
+class KeyDate(models.Model):
+    """A dated moment of a programme: applications opening or closing, a cohort
+    starting, a session, an event. Times are London wall-clock times."""
+
+    Kind = KeyDateKind
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="key_dates")
+    kind = models.CharField(
+        "what it is",
+        max_length=20,
+        choices=KeyDateKind.choices,
+        default=KeyDateKind.EVENT,
+        help_text="“Applications open” and “Applications close” set the programme’s "
+        "availability on those days.",
+    )
+    label = models.CharField(
+        max_length=200,
+        validators=[validate_has_words],
+        help_text="What happens, e.g. “Applications close for the spring cohort”.",
+    )
+    starts_on = models.DateField("date", help_text="The day it happens, or starts.")
+    starts_at = models.TimeField(
+        "start time",
+        null=True,
+        blank=True,
+        help_text="Optional. London time, e.g. 10:00. Leave empty for the whole day.",
+    )
+    ends_on = models.DateField(
+        "end date", null=True, blank=True, help_text="Optional. When it lasts more than a day."
+    )
+    ends_at = models.TimeField(
+        "end time", null=True, blank=True, help_text="Optional. London time, e.g. 12:30."
+    )
+    url = models.URLField(
+        "link",
+        max_length=500,
+        blank=True,
+        help_text="Optional. A page about this date, e.g. where to book. Starting https://",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["starts_on", models.F("starts_at").asc(nulls_first=True), "label"]
+        verbose_name = "key date"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="key_date_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=KeyDateKind.values), name="key_date_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["programme", "starts_on"], name="key_date_programme_day")]
+
+    def __str__(self):
+        return f"{self.label} ({self.when})"
+
+    @property
+    def last_day(self):
+        return self.ends_on or self.starts_on
+
+    @property
+    def when(self):
+        """In words, as NHS.UK writes dates and times: "31 January 2027",
+        "1 March 2027, 10am to 12:30pm", "1 March 2027 to 3 March 2027"."""
+        start = long_date(self.starts_on)
+        if self.starts_at:
+            start += f", {clock_time(self.starts_at)}"
+        if self.ends_on and self.ends_on != self.starts_on:
+            end = long_date(self.ends_on)
+            if self.ends_at:
+                end += f", {clock_time(self.ends_at)}"
+            return f"{start} to {end}"
+        if self.starts_at and self.ends_at:
+            return f"{start} to {clock_time(self.ends_at)}"
+        return start
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.ends_at and not self.starts_at:
+            errors["starts_at"] = "Give a start time too, or leave the end time empty."
+        if self.ends_on and self.starts_on and self.ends_on < self.starts_on:
+            errors["ends_on"] = (
+                f"The end date is before the date it starts ({long_date(self.starts_on)})."
+            )
+        elif (
+            self.starts_at
+            and self.ends_at
+            and (not self.ends_on or self.ends_on == self.starts_on)
+            and self.ends_at <= self.starts_at
+        ):
+            errors["ends_at"] = "The end time must be after the start time on the same day."
+        if errors:
+            raise ValidationError(errors)
 
 
 class TaggedProgramme(TaggedItemBase):

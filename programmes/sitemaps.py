@@ -69,6 +69,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         # Downloads of the catalogue are for people, not for crawlers.
         "Disallow: /programmes/export.",
+        "Disallow: /programmes/calendar.ics",
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

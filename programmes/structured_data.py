@@ -37,7 +37,7 @@ def programme_data(programme, request):
     audiences = [a.name for a in programme.audiences_and_topics.audiences]
     if audiences:
         data["audience"] = [{"@type": "Audience", "audienceType": a} for a in audiences]
-    partners = [role.partner for role in programme.partner_roles.all()]
+    partners = programme.audiences_and_topics.partners
     if partners:
         data["contributor"] = [
             {

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import exports, feeds, sitemaps, views
+from . import calendars, exports, feeds, sitemaps, views
 
 app_name = "programmes"
 
@@ -14,7 +14,9 @@ urlpatterns = [
     path("programmes/feed/", feeds.programme_feed, name="feed"),
     path("programmes/export.csv", exports.programmes_csv, name="export_csv"),
     path("programmes/export.json", exports.programmes_json, name="export_json"),
+    path("programmes/calendar.ics", calendars.catalogue_calendar, name="catalogue_calendar"),
     path("programmes/<slug:slug>/", views.programme_detail, name="detail"),
+    path("programmes/<slug:slug>/calendar.ics", calendars.programme_calendar, name="calendar"),
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
     path("healthz", views.healthz, name="healthz"),

@@ -2,12 +2,14 @@
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -16,8 +18,10 @@ from .finder import Finder
 from .finder.index import in_order
 from .finder.search_log import SearchMade, records_searches
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
+from .taking_part import london_today
 
 PAGE_SIZE = 20
+PAST_DATES_SHOWN = 5  # the rest are in the programme's calendar file
 
 HOME = ("Home", "/")
 CATALOGUE = ("Programmes", "/programmes/")
@@ -54,54 +58,66 @@ def _catalogue_url(**params):
     return f"{reverse('programmes:list')}?{urlencode(params)}"
 
 
-def _programme_facts(programme):
-    """The summary-list rows of a programme page; facets link to the filtered catalogue."""
-    rows = [
-        {
-            "key": "Status",
-            "items": [
-                {
-                    "text": programme.get_status_display(),
-                    "url": _catalogue_url(status=programme.status),
-                }
-            ],
-        },
+def _programme_facts(programme, availability):
+    """The summary-list rows of a programme page, availability first; facets link to
+    the filtered catalogue."""
+    rows = [{"key": "Availability", "items": [{"text": availability.label}]}]
+    if programme.status == Programme.Status.BEING_DEVELOPED:
+        # "In action" tells nobody anything; "being developed" does.
+        rows.append(
+            {
+                "key": "Stage",
+                "items": [
+                    {
+                        "text": programme.get_status_display(),
+                        "url": _catalogue_url(status=programme.status),
+                    }
+                ],
+            }
+        )
+    rows.append(
         {
             "key": "Format",
             "items": [
                 {"text": programme.get_kind_display(), "url": _catalogue_url(kind=programme.kind)}
             ],
-        },
-    ]
+        }
+    )
     if programme.launched_on:
-        rows.append({"key": "Launched", "items": [{"text": programme.launch_display}]})
-    audiences = [
-        {"text": a.name, "url": _catalogue_url(audience=a.slug)}
-        for a in programme.audiences_and_topics.audiences
-    ]
+        rows.append({"key": programme.launch_label, "items": [{"text": programme.launch_display}]})
+    labels = programme.audiences_and_topics
+    audiences = [{"text": a.name, "url": _catalogue_url(audience=a.slug)} for a in labels.audiences]
     if audiences:
         rows.append({"key": "Who it is for", "items": audiences})
     partners = [
         {
-            "text": r.partner.name,
-            "url": r.partner.get_absolute_url(),
-            "note": r.get_role_display(),
-            "also": (
-                f"All programmes with {r.partner.name}",
-                _catalogue_url(partner=r.partner.slug),
-            ),
+            "text": p.name,
+            "url": p.get_absolute_url(),
+            "note": p.role_display,
+            "also": (f"All programmes with {p.name}", _catalogue_url(partner=p.slug)),
         }
-        for r in programme.partner_roles.all()
+        for p in labels.partners
     ]
     if partners:
         rows.append({"key": "Partners", "items": partners})
-    tags = [
-        {"text": t.name, "url": _catalogue_url(tag=t.slug)}
-        for t in programme.audiences_and_topics.topics
-    ]
+    # Topic names as the catalogue's filters show them: a capital first letter.
+    tags = [{"text": capfirst(t.name), "url": _catalogue_url(tag=t.slug)} for t in labels.topics]
     if tags:
         rows.append({"key": "Topics", "items": tags})
     return rows
+
+
+def _taking_part(programme):
+    """The "How to take part" rows: only the facts an editor filled in."""
+    facts = [
+        ("Who can take part", programme.who_can_take_part),
+        ("How to take part", programme.how_to_take_part),
+        ("Cost", programme.cost),
+        ("Time it takes", programme.time_commitment),
+        ("How it is delivered", programme.get_delivery_display() if programme.delivery else ""),
+        ("Where", programme.location),
+    ]
+    return _rows((key, text) for key, text in facts if text)
 
 
 def _can_preview(request):
@@ -112,11 +128,10 @@ def _can_preview(request):
 @require_safe
 @cache_public_page
 def home(request):
-    programmes = Programme.objects.published()
+    count = Programme.objects.published().count()
+    browse = f"Browse all {count} programmes" if count != 1 else "Browse the 1 programme"
     return render(
-        request,
-        "programmes/home.html",
-        {"programme_count": programmes.count()},
+        request, "programmes/home.html", {"programme_count": count, "browse_label": browse}
     )
 
 
@@ -217,21 +232,9 @@ def programme_list(request):
 @cache_public_page
 def programme_detail(request, slug):
     visible = Programme.objects.all() if _can_preview(request) else Programme.objects.published()
-    programme = (
-        visible.select_related("replaced_by")
-        .prefetch_related(
-            "contacts",
-            "links",
-            Prefetch(
-                "partner_roles",
-                queryset=ProgrammePartner.objects.select_related("partner").order_by(
-                    "partner__name"
-                ),
-            ),
-        )
-        .filter(slug=slug)
-        .first()
-    )
+    # Six queries on a miss (tests/test_query_counts.py): the catalogue version,
+    # this row, its labels, its contacts and links, its key dates, related programmes.
+    programme = visible.select_related("replaced_by").filter(slug=slug).first()
     if programme is None:
         # An address it had before still works: one permanent hop to today's.
         old = ProgrammeSlug.objects.filter(slug=slug, programme__in=visible).select_related(
@@ -239,9 +242,19 @@ def programme_detail(request, slug):
         )
         old = get_object_or_404(old)
         return HttpResponsePermanentRedirect(old.programme.get_absolute_url())
+    today = london_today()
+    availability = programme.availability_on(today)
+    upcoming, past = programme.dates_on(today)
     context = {
         "programme": programme,
-        "facts": _programme_facts(programme),
+        "availability": availability,
+        "facts": _programme_facts(programme, availability),
+        "taking_part": _taking_part(programme),
+        "call_to_action": programme.call_to_action(settings.TEAM_EMAIL, today),
+        "upcoming_dates": upcoming,
+        "past_dates": past[:PAST_DATES_SHOWN],
+        "earlier_dates": len(past) - PAST_DATES_SHOWN,
+        "related": programme.related(),
         "breadcrumb": [HOME, CATALOGUE],
     }
     return render(request, "programmes/programme_detail.html", context)

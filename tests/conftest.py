@@ -146,6 +146,9 @@ def editor(db):
         import_module(
             "programmes.migrations.0006_starter_search_vocabulary"
         ).give_editors_the_vocabulary(apps, None)
+        import_module("programmes.migrations.0007_taking_part").let_editors_keep_key_dates(
+            apps, None
+        )
     user.groups.add(Group.objects.get(name="Catalogue editors"))
     return user
 

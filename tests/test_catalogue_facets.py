@@ -114,10 +114,13 @@ def test_filtered_views_are_not_indexed_but_the_catalogue_is(client, catalogue):
 def test_programme_page_links_to_the_filtered_catalogue(client, catalogue):
     html = client.get("/programmes/white-allies-programme/").content.decode()
     assert 'href="/programmes/?tag=anti-racism"' in html
-    assert 'href="/programmes/?status=in-action"' in html
     assert 'href="/programmes/?audience=senior-leaders"' in html
     assert 'href="/programmes/?kind=training"' in html
     assert 'href="/programmes/?partner=brap"' in html
+    # "In action" is not shown (availability is); "Being developed" is, as the stage.
+    assert "?status=in-action" not in html
+    project = client.get("/programmes/london-anti-racism-project/").content.decode()
+    assert 'href="/programmes/?status=being-developed"' in project
 
 
 def test_drafts_are_never_counted(client, catalogue):

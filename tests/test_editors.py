@@ -30,6 +30,7 @@ def test_editors_group_can_add_change_and_view_the_catalogue_and_nothing_else(db
             "programmepartner",
             "programmelink",
             "vocabularygroup",
+            "keydate",
         ],
         "taggit": ["tag"],
     }

@@ -127,3 +127,76 @@ def test_tags_cover_the_standards(catalogue):
 def test_every_partner_is_involved_in_something(catalogue):
     for partner in Partner.objects.all():
         assert partner.programmes.exists(), partner
+
+
+# --- Taking part: only what FACTS.md and the seed say -----------------------------------
+
+
+def test_taking_part_facts_from_the_sources(catalogue):
+    core = Programme.objects.get(slug="london-core-managers-programme")
+    assert (core.cost, core.delivery, core.location) == ("Free", "self-directed", "Online")
+    assert core.who_can_take_part == "All line managers and supervisors."
+    assert core.cta_url == ""  # no sign-up address in any public source
+    bystander = Programme.objects.get(slug="active-bystander-training")
+    assert bystander.cta_label == "Register your interest by email"
+    assert bystander.cta_url == "mailto:London.RaceStrategy@nhs.net"
+    assert "directorate or service area" in bystander.how_to_take_part
+    assert "How to take part" not in bystander.body  # said once, by the structured fields
+    insights = Programme.objects.get(slug="edi-insights-analytics")
+    assert "access to the EDI dashboard" in insights.how_to_take_part
+    assert insights.who_can_take_part == ""  # who qualifies: unconfirmed
+    innovations = Programme.objects.get(slug="edi-innovations")
+    assert innovations.availability_on().label == "Closed"  # the October 2022 round is past
+    assert "October 2022" in innovations.how_to_take_part
+
+
+@pytest.mark.parametrize(
+    "slug",
+    [
+        "wres-experts-programme",
+        "london-anti-racism-project",
+        "wres-in-primary-care",
+        "lwrs-evaluation",
+    ],
+)
+def test_nothing_invented_where_nothing_is_known(catalogue, slug):
+    from programmes.admin_forms import TAKING_PART_FIELDS
+
+    p = Programme.objects.get(slug=slug)
+    assert all(getattr(p, field) == "" for field in TAKING_PART_FIELDS)
+    assert p.call_to_action("London.RaceStrategy@nhs.net").label == "Ask the LWRS team"
+    assert not p.key_dates.exists()
+
+
+def test_calibre_borrows_no_other_hosts_format(catalogue):
+    calibre = Programme.objects.get(slug="calibre-leadership-programme")
+    assert "Deaf or neurodivergent" in calibre.who_can_take_part
+    assert (calibre.time_commitment, calibre.delivery, calibre.cost, calibre.location) == ("",) * 4
+
+
+def test_no_ampersand_in_running_text(catalogue):
+    for p in Programme.objects.all():
+        for field in ["summary", "body", "who_can_take_part", "how_to_take_part"]:
+            assert "&" not in getattr(p, field), (p.slug, field)
+
+
+def test_every_fact_in_the_fixture_is_valid(catalogue):
+    for p in Programme.objects.all():
+        p.full_clean()
+        for key_date in p.key_dates.all():
+            key_date.full_clean()
+
+
+def test_the_data_migration_holds_the_fixtures_facts(catalogue):
+    """Fresh installs (the fixture) and older catalogues (the migration) get the same facts."""
+    from importlib import import_module
+
+    migration = import_module("programmes.migrations.0008_taking_part_facts")
+    for slug, facts in migration.TAKING_PART.items():
+        p = Programme.objects.get(slug=slug)
+        for field, value in facts.items():
+            assert getattr(p, field) == value, (slug, field)
+    for slug, mendings in migration.MENDED.items():
+        p = Programme.objects.get(slug=slug)
+        for field, _, after in mendings:
+            assert getattr(p, field) == after

@@ -49,7 +49,7 @@ def test_programme_page(client, catalogue):
     assert 'aria-label="Breadcrumb"' in html
     assert 'href="/programmes/"' in html
     assert "All NHS staff in London" in html
-    assert "bullying and harassment" in html
+    assert "Bullying and harassment" in html  # topics capitalised as the filters show them
 
 
 def test_programme_page_shows_launch_date_at_its_precision(client, catalogue):

@@ -177,7 +177,8 @@ def full_site(site):
         replaced_by=toolkit,
         is_published=True,
     )
-    # The catalogue shows 20 a page: the 12 documented + 1 closed + 10 make two pages.
+    _programmes_taking_part(toolkit)
+    # The catalogue shows 20 a page: the 12 documented + 3 above + 10 make two pages.
     for i in range(1, 11):
         Programme.objects.create(
             title=f"Example Extra Programme {i:02d}",
@@ -187,6 +188,66 @@ def full_site(site):
             is_published=True,
         )
     return site
+
+
+def _programmes_taking_part(related_to):
+    """A programme with upcoming and past key dates, and one with every taking-part
+    fact filled in (tests/browser/pages.py names their pages)."""
+    import datetime
+
+    from programmes.models import KeyDate, Programme
+    from programmes.taking_part import london_today
+
+    today = london_today()
+    dated = Programme.objects.create(
+        title="Example Programme With Dates",
+        summary="A cohort programme with application dates, sessions and an event.",
+        kind=Programme.Kind.TRAINING,
+        availability=Programme.Availability.OPEN,
+        cta_label="Apply for the next cohort",
+        cta_url="https://example.org/apply",
+        is_published=True,
+        last_reviewed_on=today - datetime.timedelta(days=30),
+    )
+    dated.tags.add("leadership")
+    for kind, label, days, extra in [
+        ("applications-open", "Applications open", -10, {}),
+        ("applications-close", "Applications close", 20, {}),
+        ("cohort-starts", "Cohort starts", 40, {"url": "https://example.org/cohort"}),
+        (
+            "session",
+            "First session",
+            41,
+            {"starts_at": datetime.time(10), "ends_at": datetime.time(12, 30)},
+        ),
+        ("event", "Last year's celebration event", -300, {}),
+    ]:
+        KeyDate.objects.create(
+            programme=dated,
+            kind=kind,
+            label=label,
+            starts_on=today + datetime.timedelta(days=days),
+            **extra,
+        )
+    every = Programme.objects.create(
+        title="Example Programme With Every Fact",
+        summary="A programme whose taking-part facts are all filled in.",
+        kind=Programme.Kind.TRAINING,
+        who_can_take_part="Line managers and supervisors in London NHS trusts.",
+        how_to_take_part="Start the course online, then book the two live sessions.",
+        cta_label="Start the online training",
+        cta_url="https://example.org/start",
+        availability=Programme.Availability.ANY_TIME,
+        cost="Free",
+        time_commitment="About six hours over four weeks",
+        delivery=Programme.Delivery.BLENDED,
+        location="Online, and venues across London",
+        launched_on=today + datetime.timedelta(days=400),
+        launch_precision=Programme.Precision.MONTH,
+        is_published=True,
+    )
+    every.tags.add("leadership", "recruitment")
+    every.audiences.add(*related_to.audiences.all())
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,8 @@ MOBILE = {"width": 375, "height": 740}
 LIVE_PROGRAMME = "/programmes/london-de-bias-recruitment-toolkit/"
 LIVE_PROGRAMME_TITLE = "London De-bias Recruitment Toolkit"
 CLOSED_PROGRAMME = "/programmes/example-closed-mentoring-scheme/"
+DATED_PROGRAMME = "/programmes/example-programme-with-dates/"
+EVERY_FACT_PROGRAMME = "/programmes/example-programme-with-every-fact/"
 
 # Pages the foundation serves.
 CONTENT_PAGES = {
@@ -14,6 +16,8 @@ CONTENT_PAGES = {
     "catalogue": "/programmes/",
     "live programme": LIVE_PROGRAMME,
     "closed programme": CLOSED_PROGRAMME,
+    "programme with key dates": DATED_PROGRAMME,
+    "programme with every taking-part fact": EVERY_FACT_PROGRAMME,
     "partners": "/partners/",
     "partner": "/partners/brap/",
     "about": "/about/",
