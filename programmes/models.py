@@ -6,6 +6,7 @@ Everything the public may see goes through `Programme.objects.published()`.
 import datetime
 from typing import NamedTuple
 
+import simple_history
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -14,9 +15,10 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from .collation import a_to_z
+from .revisions import ChildRowsInRevision
 
 
 class Audience(models.Model):
@@ -29,11 +31,22 @@ class Audience(models.Model):
         max_length=100, unique=True, help_text="Used in filter links. Filled in from the name."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+class PartnerQuerySet(models.QuerySet):
+    def public(self):
+        """Partners the public may see: those of at least one published programme."""
+        # A subquery, not a join: it composes with the counts the views annotate.
+        return self.filter(
+            pk__in=ProgrammePartner.objects.filter(programme__is_published=True).values("partner")
+        )
 
 
 class Partner(models.Model):
@@ -59,6 +72,7 @@ class Partner(models.Model):
     website = models.URLField(blank=True, help_text="The partner’s own website, starting https://")
     description = models.TextField(blank=True, help_text="One or two sentences on who they are.")
 
+    objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -243,7 +257,10 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[audiences, contacts])
+    # Each version keeps the whole programme as its form edits it, child rows too
+    # (programmes/revisions.py): a new inline's relation name joins revision_children.
+    history = HistoricalRecords(m2m_fields=[audiences, contacts], bases=[ChildRowsInRevision])
+    revision_children = ("partner_roles", "links")
 
     class Meta:
         ordering = [Lower("title")]  # A to Z whatever the case and the database collation
@@ -432,3 +449,7 @@ class CatalogueVersion(models.Model):
 
     def __str__(self):
         return self.token
+
+
+# taggit's tags are catalogue records too: their renames are kept and can be undone.
+simple_history.register(Tag, app="programmes")
