@@ -10,14 +10,14 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from .admin_forms import ContactAdminForm, PartnerAdminForm, ProgrammeAdminForm, ProgrammeLinkForm
+from .admin_revisions import CatalogueHistoryAdmin, RowsStillThere
 from .models import (
     Audience,
     Contact,
@@ -38,25 +38,6 @@ class HttpsURLs:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
-def _number_or_404(*values):
-    # simple_history's URLs accept any text as ids and would fail with a 500.
-    if not all(str(v).isdigit() for v in values):
-        raise Http404("No such record or version")
-
-
-class CatalogueHistoryAdmin(SimpleHistoryAdmin):
-    # Names the editor without linking to their account (editors may not open it).
-    object_history_list_template = "admin/programmes/object_history_list.html"
-
-    def history_view(self, request, object_id, extra_context=None):
-        _number_or_404(object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _number_or_404(object_id, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
-
-
 class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
     """Rows that belong to a programme: editing them is editing the programme.
 
@@ -68,6 +49,7 @@ class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
     # One blank row, so a partner or link can be added without JavaScript
     # (with it, "Add another" adds more). A blank row left untouched is ignored.
     extra = 1
+    formset = RowsStillThere
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("programmes.change_programme")
@@ -221,9 +203,20 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
     ]
 
     def history_view(self, request, object_id, extra_context=None):
-        _number_or_404(object_id)
-        context = {"related_changes": _partner_and_link_changes(int(object_id))}
+        context = {"related_changes": []}
+        if object_id.isdigit() and len(object_id) < 19:
+            context["related_changes"] = _partner_and_link_changes(int(object_id))
         return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "restoring_version", None) is None:
+            return fieldsets
+        # Restoring a version restores its content; publishing stays as it is.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "is_published"]})
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request, obj):
         if obj is None:  # a new programme has no old addresses
@@ -231,8 +224,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         return self.inlines
 
     def save_model(self, request, obj, form, change):
+        if getattr(request, "restoring_version", None) is not None:
+            # The version's own publication state is history, not an instruction.
+            obj.is_published = Programme.objects.get(pk=obj.pk).is_published
+            request.restored_message = (
+                f"It is still {'published' if obj.is_published else 'a draft'}: restoring "
+                "a version changes its content, never whether the public can see it."
+            )
         # The buttons beside Save (see admin/programmes/programme/submit_line.html).
-        if "_publish" in request.POST:
+        elif "_publish" in request.POST:
             obj.is_published = True
         elif "_unpublish" in request.POST:
             obj.is_published = False
@@ -335,7 +335,7 @@ class ContactAdmin(HttpsURLs, ProgrammeCountMixin, CatalogueHistoryAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(ProgrammeCountMixin, admin.ModelAdmin):
+class AudienceAdmin(ProgrammeCountMixin, CatalogueHistoryAdmin):
     list_display = ["name", "slug", "programme_count"]
     search_fields = ["name"]
     ordering = ["name"]
@@ -348,7 +348,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class CatalogueTagAdmin(ProgrammeCountMixin, TagAdmin):
+class CatalogueTagAdmin(ProgrammeCountMixin, CatalogueHistoryAdmin, TagAdmin):
     list_display = ["name", "slug", "programme_count"]
     inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
     programme_relation = "programmes_taggedprogramme_items"

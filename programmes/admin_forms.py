@@ -206,6 +206,13 @@ class ProgrammeAdminForm(forms.ModelForm):
         replaced_by = cleaned.get("replaced_by")
         if replaced_by and replaced_by.pk == self.instance.pk:
             self.add_error("replaced_by", "A programme cannot replace itself.")
+        elif replaced_by and not replaced_by.is_published:
+            # Its page would name and link a draft the public cannot open.
+            self.add_error(
+                "replaced_by",
+                f"“{replaced_by}” is a draft: only a published programme can replace this one. "
+                "Publish it first, or leave this empty and say where to go instead.",
+            )
         if not cleaned.get("ended_notice") and not replaced_by:
             self.add_error(
                 "ended_notice",

@@ -195,7 +195,7 @@ def version_values(model, source):
             ids = list(getattr(source, m2m.name).values_list("pk", flat=True))
         names = sorted((str(t) for t in target._base_manager.filter(pk__in=ids)), key=str.lower)
         values[_label(m2m)] = "; ".join(names) or EMPTY
-    children = source.children if historical else child_rows(model, source.pk)
+    children = getattr(source, "children", None) if historical else child_rows(model, source.pk)
     for name in getattr(model, "revision_children", ()):
         relation = model._meta.get_field(name)
         label = _label_of(relation.related_model)
