@@ -318,6 +318,13 @@ class Programme(models.Model):
             )
 
     @property
+    def public_replacement(self):
+        """The programme that replaces it, if the public may see that one: a page never
+        names or links a draft."""
+        replacement = self.replaced_by
+        return replacement if replacement is not None and replacement.is_published else None
+
+    @property
     def is_ended(self):
         return self.status == self.Status.ENDED
 
