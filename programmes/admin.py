@@ -16,7 +16,13 @@ from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
-from .admin_forms import ContactAdminForm, PartnerAdminForm, ProgrammeAdminForm, ProgrammeLinkForm
+from .admin_forms import (
+    ContactAdminForm,
+    PartnerAdminForm,
+    ProgrammeAdminForm,
+    ProgrammeLinkForm,
+    SignInForm,
+)
 from .admin_revisions import CatalogueHistoryAdmin, RowsStillThere
 from .models import (
     Audience,
@@ -27,6 +33,8 @@ from .models import (
     ProgrammePartner,
     ProgrammeSlug,
 )
+
+admin.site.login_form = SignInForm
 
 
 class HttpsURLs:

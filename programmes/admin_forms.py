@@ -6,6 +6,7 @@ do, before the database constraints would refuse them with an error page.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 from django.utils.text import slugify
@@ -305,3 +306,15 @@ class ProgrammeLinkForm(forms.ModelForm):
         formfield_callback = https_formfield
         fields = ["label", "url", "position"]
         error_messages = {"url": {"invalid": URL_MESSAGE}}
+
+
+class SignInForm(AdminAuthenticationForm):
+    """The admin's sign-in. A username longer than any account's is simply a failed
+    sign-in: Django does not check its length, and django-axes, recording the failure,
+    would fail on PostgreSQL (its column holds 255 characters) with a server error."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is not None and len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()
