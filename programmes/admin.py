@@ -11,7 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from taggit.admin import TagAdmin
 from taggit.models import Tag
@@ -23,6 +23,7 @@ from .admin_forms import (
     ProgrammeLinkForm,
     SignInForm,
 )
+from .admin_preview import preview_programme
 from .admin_revisions import CatalogueHistoryAdmin, RowsStillThere
 from .models import (
     Audience,
@@ -209,6 +210,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
         ),
     ]
+
+    def get_urls(self):
+        preview = self.admin_site.admin_view(
+            lambda request, object_id: preview_programme(self, request, object_id)
+        )
+        return [
+            path("<path:object_id>/preview/", preview, name="programmes_programme_preview"),
+            *super().get_urls(),
+        ]
 
     def history_view(self, request, object_id, extra_context=None):
         context = {"related_changes": []}

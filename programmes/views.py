@@ -225,6 +225,7 @@ def programme_detail(request, slug):
         "programme": programme,
         "facts": _programme_facts(programme),
         "breadcrumb": [HOME, CATALOGUE],
+        "preview": getattr(request, "is_preview", False),  # programmes/admin_preview.py
     }
     return render(request, "programmes/programme_detail.html", context)
 
