@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "programmes.middleware.AdminInputGuard",
     # Last, as django-axes asks, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]

@@ -10,10 +10,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils import timezone
-from simple_history.admin import SimpleHistoryAdmin
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
@@ -25,7 +24,10 @@ from .admin_forms import (
     PartnerAdminForm,
     ProgrammeAdminForm,
     ProgrammeLinkForm,
+    SignInForm,
 )
+from .admin_preview import preview_programme
+from .admin_revisions import CatalogueHistoryAdmin, RowsStillThere
 from .finder.vocabulary import acronyms
 from .models import (
     Audience,
@@ -40,6 +42,8 @@ from .models import (
     VocabularyGroup,
 )
 
+admin.site.login_form = SignInForm
+
 
 class HttpsURLs:
     """A web address typed without a scheme gets https:// (Django 6's default)."""
@@ -48,25 +52,6 @@ class HttpsURLs:
         if isinstance(db_field, models.URLField):
             kwargs.setdefault("assume_scheme", "https")
         return super().formfield_for_dbfield(db_field, request, **kwargs)
-
-
-def _number_or_404(*values):
-    # simple_history's URLs accept any text as ids and would fail with a 500.
-    if not all(str(v).isdigit() for v in values):
-        raise Http404("No such record or version")
-
-
-class CatalogueHistoryAdmin(SimpleHistoryAdmin):
-    # Names the editor without linking to their account (editors may not open it).
-    object_history_list_template = "admin/programmes/object_history_list.html"
-
-    def history_view(self, request, object_id, extra_context=None):
-        _number_or_404(object_id)
-        return super().history_view(request, object_id, extra_context)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        _number_or_404(object_id, version_id)
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
 
 class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
@@ -80,6 +65,7 @@ class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
     # One blank row, so a partner or link can be added without JavaScript
     # (with it, "Add another" adds more). A blank row left untouched is ignored.
     extra = 1
+    formset = RowsStillThere
 
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("programmes.change_programme")
@@ -262,10 +248,30 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             return "Shown once the programme is saved."
         return obj.availability_on().label
 
+    def get_urls(self):
+        preview = self.admin_site.admin_view(
+            lambda request, object_id: preview_programme(self, request, object_id)
+        )
+        return [
+            path("<path:object_id>/preview/", preview, name="programmes_programme_preview"),
+            *super().get_urls(),
+        ]
+
     def history_view(self, request, object_id, extra_context=None):
-        _number_or_404(object_id)
-        context = {"related_changes": _partner_and_link_changes(int(object_id))}
+        context = {"related_changes": []}
+        if object_id.isdigit() and len(object_id) < 19:
+            context["related_changes"] = _partner_and_link_changes(int(object_id))
         return super().history_view(request, object_id, {**context, **(extra_context or {})})
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if getattr(request, "restoring_version", None) is None:
+            return fieldsets
+        # Restoring a version restores its content; publishing stays as it is.
+        return [
+            (name, {**options, "fields": [f for f in options["fields"] if f != "is_published"]})
+            for name, options in fieldsets
+        ]
 
     def get_inlines(self, request, obj):
         if obj is None:  # a new programme has no old addresses
@@ -273,8 +279,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         return self.inlines
 
     def save_model(self, request, obj, form, change):
+        if getattr(request, "restoring_version", None) is not None:
+            # The version's own publication state is history, not an instruction.
+            obj.is_published = Programme.objects.get(pk=obj.pk).is_published
+            request.restored_message = (
+                f"It is still {'published' if obj.is_published else 'a draft'}: restoring "
+                "a version changes its content, never whether the public can see it."
+            )
         # The buttons beside Save (see admin/programmes/programme/submit_line.html).
-        if "_publish" in request.POST:
+        elif "_publish" in request.POST:
             obj.is_published = True
         elif "_unpublish" in request.POST:
             obj.is_published = False
@@ -377,7 +390,7 @@ class ContactAdmin(HttpsURLs, ProgrammeCountMixin, CatalogueHistoryAdmin):
 
 
 @admin.register(Audience)
-class AudienceAdmin(ProgrammeCountMixin, admin.ModelAdmin):
+class AudienceAdmin(ProgrammeCountMixin, CatalogueHistoryAdmin):
     list_display = ["name", "slug", "programme_count"]
     search_fields = ["name"]
     ordering = ["name"]
@@ -390,7 +403,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class CatalogueTagAdmin(ProgrammeCountMixin, TagAdmin):
+class CatalogueTagAdmin(ProgrammeCountMixin, CatalogueHistoryAdmin, TagAdmin):
     list_display = ["name", "slug", "programme_count"]
     inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
     programme_relation = "programmes_taggedprogramme_items"

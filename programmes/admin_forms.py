@@ -6,6 +6,7 @@ do, before the database constraints would refuse them with an error page.
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
 from django.utils.text import slugify
@@ -265,6 +266,13 @@ class ProgrammeAdminForm(forms.ModelForm):
         replaced_by = cleaned.get("replaced_by")
         if replaced_by and replaced_by.pk == self.instance.pk:
             self.add_error("replaced_by", "A programme cannot replace itself.")
+        elif replaced_by and not replaced_by.is_published:
+            # Its page would name and link a draft the public cannot open.
+            self.add_error(
+                "replaced_by",
+                f"“{replaced_by}” is a draft: only a published programme can replace this one. "
+                "Publish it first, or leave this empty and say where to go instead.",
+            )
         if not cleaned.get("ended_notice") and not replaced_by:
             self.add_error(
                 "ended_notice",
@@ -407,3 +415,15 @@ class KeyDateFormSet(forms.BaseInlineFormSet):
                 "You chose “Opening on a date”: add that date here, as a key date of the kind "
                 "“Applications open”."
             )
+
+
+class SignInForm(AdminAuthenticationForm):
+    """The admin's sign-in. A username longer than any account's is simply a failed
+    sign-in: Django does not check its length, and django-axes, recording the failure,
+    would fail on PostgreSQL (its column holds 255 characters) with a server error."""
+
+    def clean(self):
+        username = self.cleaned_data.get("username")
+        if username is not None and len(username) > self.fields["username"].max_length:
+            raise self.get_invalid_login_error()
+        return super().clean()

@@ -8,6 +8,7 @@ import re
 from typing import NamedTuple
 from urllib.parse import quote
 
+import simple_history
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models.functions import Lower
@@ -16,10 +17,11 @@ from django.utils.functional import cached_property
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItemBase
+from taggit.models import Tag, TaggedItemBase
 
 from . import taking_part
 from .collation import a_to_z
+from .revisions import ChildRowsInRevision
 from .taking_part import (
     Availability,
     KeyDateKind,
@@ -44,11 +46,22 @@ class Audience(models.Model):
         max_length=100, unique=True, help_text="Used in filter links. Filled in from the name."
     )
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return self.name
+
+
+class PartnerQuerySet(models.QuerySet):
+    def public(self):
+        """Partners the public may see: those of at least one published programme."""
+        # A subquery, not a join: it composes with the counts the views annotate.
+        return self.filter(
+            pk__in=ProgrammePartner.objects.filter(programme__is_published=True).values("partner")
+        )
 
 
 class Partner(models.Model):
@@ -74,6 +87,7 @@ class Partner(models.Model):
     website = models.URLField(blank=True, help_text="The partner’s own website, starting https://")
     description = models.TextField(blank=True, help_text="One or two sentences on who they are.")
 
+    objects = PartnerQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:
@@ -422,7 +436,10 @@ class Programme(models.Model):
     )
 
     objects = ProgrammeQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[audiences, contacts])
+    # Each version keeps the whole programme as its form edits it, child rows too
+    # (programmes/revisions.py): a new inline's relation name joins revision_children.
+    history = HistoricalRecords(m2m_fields=[audiences, contacts], bases=[ChildRowsInRevision])
+    revision_children = ("partner_roles", "links", "key_dates")
 
     class Meta:
         ordering = [Lower("title")]  # A to Z whatever the case and the database collation
@@ -488,6 +505,13 @@ class Programme(models.Model):
                     "Choose a different one."
                 }
             )
+
+    @property
+    def public_replacement(self):
+        """The programme that replaces it, if the public may see that one: a page never
+        names or links a draft."""
+        replacement = self.replaced_by
+        return replacement if replacement is not None and replacement.is_published else None
 
     @property
     def is_ended(self):
@@ -964,3 +988,7 @@ class SearchCount(models.Model):
 
     def __str__(self):
         return f"“{self.query}” in the week of {self.week:%-d %B %Y}"
+
+
+# taggit's tags are catalogue records too: their renames are kept and can be undone.
+simple_history.register(Tag, app="programmes")

@@ -27,7 +27,8 @@ class PartnerSitemap(Sitemap):
             .values("history_date")[:1]
         )
         return (
-            Partner.objects.only("slug")
+            Partner.objects.public()
+            .only("slug")
             .annotate(
                 edited_at=Subquery(edited),
                 programmes_updated_at=Max(

@@ -256,6 +256,7 @@ def programme_detail(request, slug):
         "earlier_dates": len(past) - PAST_DATES_SHOWN,
         "related": programme.related(),
         "breadcrumb": [HOME, CATALOGUE],
+        "preview": getattr(request, "is_preview", False),  # programmes/admin_preview.py
     }
     return render(request, "programmes/programme_detail.html", context)
 
@@ -264,7 +265,7 @@ def programme_detail(request, slug):
 @cache_public_page
 def partner_list(request):
     published = Q(programmes__is_published=True)
-    partners = Partner.objects.annotate(
+    partners = Partner.objects.public().annotate(
         programme_count=Count("programmes", filter=published, distinct=True)
     )
     for partner in partners:
@@ -280,7 +281,8 @@ def partner_list(request):
 @require_safe
 @cache_public_page
 def partner_detail(request, slug):
-    partner = get_object_or_404(Partner, slug=slug)
+    # A partner no published programme names is not public (a draft's, say).
+    partner = get_object_or_404(Partner.objects.public(), slug=slug)
     roles = (
         ProgrammePartner.objects.filter(
             partner=partner, programme__in=Programme.objects.published()

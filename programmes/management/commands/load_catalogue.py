@@ -1,8 +1,11 @@
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from programmes.models import Programme
+from programmes.revisions import LOADED, catalogue_histories, record_unrecorded
 
 FIXTURE = "lwrs_programmes"
 
@@ -32,6 +35,9 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             call_command("loaddata", FIXTURE, verbosity=0)
+            # Their first version, by the system: History can always bring back
+            # the documented text.
+            record_unrecorded(catalogue_histories(apps.get_model), LOADED, timezone.now())
         if verbosity:
             self.stdout.write(
                 self.style.SUCCESS(f"Loaded {Programme.objects.count()} documented programmes.")
