@@ -9,7 +9,8 @@ programmes look like the real ones: titles of trusts' and ICBs' programmes,
 summaries and Markdown bodies of realistic length, 2-6 tags from a vocabulary
 the real tags belong to (a few common, many rare), 1-3 audiences, 1-3 partners
 with roles from a pool that grows with N, the shared team mailbox or one of
-many named contacts, 0-3 links; mostly published, some drafts and ended ones.
+many named contacts, 0-3 links; taking-part facts, and key dates on a third
+of them; mostly published, some drafts and ended ones.
 The same N gives the same data (a fixed random seed).
 """
 
@@ -327,6 +328,7 @@ def fill(n, stdout=sys.stdout):
     from programmes.models import (
         Audience,
         Contact,
+        KeyDate,
         Partner,
         Programme,
         ProgrammeLink,
@@ -444,7 +446,7 @@ def fill(n, stdout=sys.stdout):
                 return tag_link(tag_id=tag.pk, content_type=content_type, object_id=programme.pk)
             return tag_link(tag_id=tag.pk, content_object_id=programme.pk)
 
-        audience_rows, contact_rows, roles, links, tagged = [], [], [], [], []
+        audience_rows, contact_rows, roles, links, tagged, dates = [], [], [], [], [], []
         snapshots = []
         for p in programmes:
             for a in rng.sample(audiences, rng.randint(1, 3)):
@@ -475,6 +477,20 @@ def fill(n, stdout=sys.stdout):
                         position=i,
                     )
                 )
+            # Taking part: most say how it is delivered; a third have key dates
+            # (applications opening and closing around today, a cohort start).
+            p.delivery = rng.choice(["", "online", "in-person", "blended", "self-directed"])
+            p.cost = rng.choice(["", "", "Free", "Funded by your trust"])
+            p.availability = rng.choice(["", "any-time", "invitation", "organisations"])
+            if rng.random() < 1 / 3:
+                opens = today + datetime.timedelta(days=rng.randint(-90, 60))
+                closes = opens + datetime.timedelta(days=rng.randint(14, 90))
+                for kind, label, day in [
+                    ("applications-open", "Applications open", opens),
+                    ("applications-close", "Applications close", closes),
+                    ("cohort-starts", "The cohort starts", closes + datetime.timedelta(days=30)),
+                ]:
+                    dates.append(KeyDate(programme_id=p.pk, kind=kind, label=label, starts_on=day))
             chosen = _weighted_sample(rng, tag_pool, rng.randint(2, 6))
             tagged.extend(tag_row(t, p) for t in chosen)
             p.tag_snapshot = ", ".join(sorted((t.name for t in chosen), key=str.lower))
@@ -484,8 +500,15 @@ def fill(n, stdout=sys.stdout):
         ProgrammePartner.objects.bulk_create(roles, batch_size=1000)
         ProgrammeLink.objects.bulk_create(links, batch_size=1000)
         tag_link.objects.bulk_create(tagged, batch_size=1000)
-        Programme.objects.bulk_update(snapshots, ["tag_snapshot"], batch_size=500)
+        KeyDate.objects.bulk_create(dates, batch_size=1000)
+        Programme.objects.bulk_update(
+            snapshots, ["tag_snapshot", "delivery", "cost", "availability"], batch_size=500
+        )
 
+    # bulk_create and bulk_update send no signals: say that the catalogue changed.
+    from programmes.cache import catalogue_changed
+
+    catalogue_changed()
     stdout.write(
         f"Filled {Programme.objects.count()} programmes "
         f"({Programme.objects.published().count()} published), {Partner.objects.count()} partners, "

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_safe
 from .finder import Finder
 from .finder.index import in_order
 from .models import Programme, ProgrammePartner
+from .taking_part import london_today
 
 FILENAME = "lwrs-programmes"
 
@@ -30,13 +31,15 @@ def _programmes(request):
         "contacts",
         "links",
         "tags",
+        "key_dates",
         Prefetch("partner_roles", queryset=partner_roles),
     )
     return in_order(programmes, Finder(request.GET).pks())
 
 
-def _record(programme, request):
-    """One programme as plain data: what both downloads hold."""
+def _record(programme, request, today):
+    """One programme as plain data: what both downloads hold (availability on `today`)."""
+    availability = programme.availability_on(today)
     return {
         "title": programme.title,
         "slug": programme.slug,
@@ -64,6 +67,27 @@ def _record(programme, request):
         ],
         "links": [{"label": link.label, "url": link.url} for link in programme.links.all()],
         "tags": sorted((t.name for t in programme.tags.all()), key=str.lower),
+        "availability": availability.label,
+        "availability_state": availability.slug,
+        "who_can_take_part": programme.who_can_take_part,
+        "how_to_take_part": programme.how_to_take_part,
+        "call_to_action": (
+            {"label": programme.cta_label, "url": programme.cta_url} if programme.cta_url else None
+        ),
+        "cost": programme.cost,
+        "time_commitment": programme.time_commitment,
+        "delivery": programme.get_delivery_display() if programme.delivery else "",
+        "location": programme.location,
+        "key_dates": [
+            {
+                "label": d.label,
+                "kind": d.kind,
+                "starts_on": d.starts_on.isoformat(),
+                "ends_on": d.ends_on.isoformat() if d.ends_on else None,
+                "url": d.url,
+            }
+            for d in programme.dates
+        ],
         "last_updated": programme.updated_at.isoformat(),
         "last_reviewed_on": (
             programme.last_reviewed_on.isoformat() if programme.last_reviewed_on else None
@@ -78,7 +102,8 @@ def _download(response, extension):
 
 @require_safe
 def programmes_json(request):
-    programmes = [_record(p, request) for p in _programmes(request)]
+    today = london_today()
+    programmes = [_record(p, request, today) for p in _programmes(request)]
     return _download(
         JsonResponse(
             {"count": len(programmes), "programmes": programmes},
@@ -94,7 +119,15 @@ CSV_COLUMNS = [
     ("Summary", lambda r: r["summary"]),
     ("Status", lambda r: r["status_label"]),
     ("Format", lambda r: r["format_label"]),
+    ("Availability", lambda r: r["availability"]),
     ("Who it is for", lambda r: "; ".join(r["audiences"])),
+    ("Who can take part", lambda r: r["who_can_take_part"]),
+    ("How to take part", lambda r: r["how_to_take_part"]),
+    ("Cost", lambda r: r["cost"]),
+    ("Time commitment", lambda r: r["time_commitment"]),
+    ("Delivery", lambda r: r["delivery"]),
+    ("Location", lambda r: r["location"]),
+    ("Key dates", lambda r: "; ".join(f"{d['label']}: {d['starts_on']}" for d in r["key_dates"])),
     ("Launched", lambda r: r["launched"]),
     ("Partners", lambda r: "; ".join(f"{p['name']} ({p['role']})" for p in r["partners"])),
     ("Contact emails", lambda r: "; ".join(c["email"] for c in r["contacts"] if c["email"])),
@@ -117,7 +150,8 @@ def programmes_csv(request):
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow([name for name, _ in CSV_COLUMNS])
+    today = london_today()
     for programme in _programmes(request):
-        record = _record(programme, request)
+        record = _record(programme, request, today)
         writer.writerow([_cell(column(record)) for _, column in CSV_COLUMNS])
     return _download(HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8"), "csv")

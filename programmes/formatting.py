@@ -5,8 +5,11 @@ else, raw HTML included, is removed: only the tags and URL schemes below reach
 the page.
 """
 
+import re
+
 import markdown
 import nh3
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 ALLOWED_TAGS = {"p", "ul", "ol", "li", "a", "strong", "em", "h2", "h3", "br", "blockquote"}
@@ -24,3 +27,49 @@ def render_markdown(text: str) -> str:
         link_rel="noopener noreferrer",
     )
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
+
+
+TAG = re.compile(r"(<[^>]+>)")
+
+
+def explain_acronyms(html, meanings, explained):
+    """`html` (safe) with the first use on the page of each acronym in `meanings`
+    ({"WRES": "Workforce Race Equality Standard"}) followed by what it stands for,
+    as NHS.UK's content guide asks: "WRES (Workforce Race Equality Standard)".
+
+    `explained` is the set of acronyms this page has explained so far; it grows.
+    An acronym whose meaning the text already gives before it, or inside a link's
+    text, is left as it is. Only text between tags changes, never a tag."""
+    if not meanings:
+        return mark_safe(html)  # noqa: S308 - `html` is safe already
+    wanted = [a for a in meanings if a not in explained]
+    if not wanted:
+        return mark_safe(html)  # noqa: S308
+    pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in wanted) + r")\b")
+    parts, in_link, seen_text = TAG.split(html), False, ""
+    for i, part in enumerate(parts):
+        if i % 2:  # a tag
+            if re.match(r"<a\b", part):
+                in_link = True
+            elif part.startswith("</a"):
+                in_link = False
+            continue
+        if in_link:
+            seen_text += part
+            continue
+
+        def expand(match, before=seen_text, part=part):
+            acronym = match.group(1)
+            meaning = meanings[acronym]
+            earlier = before + part[: match.start()]
+            already = meaning.casefold() in earlier.casefold()
+            said_next = part[match.end() :].lstrip().startswith("(")
+            if acronym in explained or already or said_next:
+                explained.add(acronym)
+                return acronym
+            explained.add(acronym)
+            return f"{acronym} ({escape(meaning)})"
+
+        parts[i] = pattern.sub(expand, part)
+        seen_text += part
+    return mark_safe("".join(parts))  # noqa: S308 - text between sanitised tags, escaped

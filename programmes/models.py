@@ -168,6 +168,9 @@ class AudiencesAndTopics(NamedTuple):
     audiences: list
     topics: list
     partners: list
+    # The search vocabulary's groups (term lists): the page explains acronyms from
+    # them. Read in the same query, since the page has a budget of six.
+    vocabulary: list
 
 
 class ContactsAndLinks(NamedTuple):
@@ -552,15 +555,19 @@ class Programme(models.Model):
 
     @cached_property
     def audiences_and_topics(self):
-        """Its audiences, topics (tags) and partners, each A to Z, read in one query:
-        a programme page has a budget of six queries (bench/README.md)."""
+        """Its audiences, topics (tags) and partners, each A to Z, and the search
+        vocabulary, read in one query: a programme page has a budget of six queries
+        (bench/README.md)."""
         empty = models.Value("")
         audiences = self.audiences.annotate(facet=models.Value("audience"))
         topics = self.tags.all().annotate(facet=models.Value("tag"))
         partners = ProgrammePartner.objects.filter(programme=self).annotate(
             facet=models.Value("partner")
         )
-        found = {"audience": [], "tag": [], "partner": []}
+        vocabulary = VocabularyGroup.objects.annotate(
+            facet=models.Value("vocabulary"), slug=empty, role=empty, web=empty
+        ).values_list("facet", "slug", "terms", "role", "web")
+        found = {"audience": [], "tag": [], "partner": [], "vocabulary": []}
         for facet, slug, name, role, website in (
             audiences.annotate(role=empty, web=empty)
             .values_list("facet", "slug", "name", "role", "web")
@@ -572,16 +579,21 @@ class Programme(models.Model):
                 partners.values_list(
                     "facet", "partner__slug", "partner__name", "role", "partner__website"
                 ).order_by(),
+                vocabulary.order_by(),
                 all=True,
             )
         ):
             if facet == "partner":
                 found[facet].append(PartnerLabel(slug, name, role, website))
+            elif facet == "vocabulary":
+                found[facet].append(VocabularyGroup(terms=name).term_list())
             else:
                 found[facet].append(Label(slug, name))
-        return AudiencesAndTopics(
-            *(sorted(found[facet], key=lambda label: a_to_z(label.name)) for facet in found)
-        )
+        by_name = [
+            sorted(found[facet], key=lambda label: a_to_z(label.name))
+            for facet in ("audience", "tag", "partner")
+        ]
+        return AudiencesAndTopics(*by_name, found["vocabulary"])
 
     @cached_property
     def contacts_and_links(self):

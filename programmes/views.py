@@ -9,14 +9,18 @@ from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import escape
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from .cache import cache_public_page
 from .finder import Finder
+from .finder.form import AVAILABILITY_OPTIONS
 from .finder.index import in_order
 from .finder.search_log import SearchMade, records_searches
+from .finder.vocabulary import acronyms
+from .formatting import explain_acronyms, render_markdown
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 from .taking_part import london_today
 
@@ -61,7 +65,14 @@ def _catalogue_url(**params):
 def _programme_facts(programme, availability):
     """The summary-list rows of a programme page, availability first; facets link to
     the filtered catalogue."""
-    rows = [{"key": "Availability", "items": [{"text": availability.label}]}]
+    item = {"text": availability.label}
+    if availability.state is not None:
+        facet_label = dict(AVAILABILITY_OPTIONS)[availability.slug]
+        item["also"] = (
+            f"Other programmes: {facet_label.lower()}",
+            _catalogue_url(availability=availability.slug),
+        )
+    rows = [{"key": "Availability", "items": [item]}]
     if programme.status == Programme.Status.BEING_DEVELOPED:
         # "In action" tells nobody anything; "being developed" does.
         rows.append(
@@ -198,6 +209,7 @@ def programme_list(request):
     finder = Finder(request.GET, version=getattr(request, "catalogue_version", None))
     page = Paginator(finder.pks(), PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
     page.object_list = in_order(Programme.objects.published(), page.object_list)
+    cards = [(programme, finder.card_facts(programme)) for programme in page.object_list]
     facets = finder.facets()
     labels = {facet.name: facet.legend for facet in facets}
     selected = [
@@ -210,6 +222,7 @@ def programme_list(request):
     context = {
         "finder": finder,
         "page": page,
+        "cards": cards,
         "page_links": _page_links(page),
         "facets": facets,
         "selected": selected,
@@ -245,8 +258,14 @@ def programme_detail(request, slug):
     today = london_today()
     availability = programme.availability_on(today)
     upcoming, past = programme.dates_on(today)
+    # Acronyms explained on their first use on the page, from the search vocabulary.
+    meanings, explained = acronyms(programme.audiences_and_topics.vocabulary), set()
+    summary = explain_acronyms(escape(programme.summary), meanings, explained)
+    body = explain_acronyms(render_markdown(programme.body), meanings, explained)
     context = {
         "programme": programme,
+        "summary": summary,
+        "body": body,
         "availability": availability,
         "facts": _programme_facts(programme, availability),
         "taking_part": _taking_part(programme),

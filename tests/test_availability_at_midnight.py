@@ -108,3 +108,25 @@ def test_a_warm_finder_index_is_rebuilt_after_midnight(catalogue):
         assert current_index() is evening  # warm: the same snapshot
     with time_machine.travel(at(2027, 3, 29, 0, 0, 1), tick=False):
         assert current_index() is not evening
+
+
+@pytest.mark.parametrize("night", MIDNIGHTS)
+def test_the_catalogues_availability_facet_and_cards_turn_over_at_london_midnight(
+    client, closing, night, settings
+):
+    """The cached catalogue page and the finder's warm index, crossing midnight."""
+    settings.PUBLIC_PAGE_CACHE = True
+    day, last_open, first_closed = MIDNIGHTS[night]
+    programme = closing(day)
+    url = f"/programmes/?availability=open&q={programme.title}"
+    with time_machine.travel(last_open - datetime.timedelta(hours=1), tick=False):
+        html = client.get(url).content.decode()  # rendered, cached, index warm
+        assert f"Open for applications until {day.day} {day:%B %Y}" in html
+        assert "1 programme</strong>" in html
+    with time_machine.travel(last_open, tick=False):
+        assert "1 programme</strong>" in client.get(url).content.decode()
+    with time_machine.travel(first_closed, tick=False):
+        html = client.get(url).content.decode()
+        assert "0 programmes</strong>" in html
+        closed = client.get(url.replace("availability=open", "availability=closed"))
+        assert f"Applications closed on {day.day} {day:%B %Y}" in closed.content.decode()

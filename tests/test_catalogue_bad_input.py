@@ -105,7 +105,7 @@ def test_unknown_values_are_ignored_with_a_visible_notice(client, catalogue):
     html = response.content.decode()
     assert response.status_code == 200
     assert "We ignored the topic “no-such-topic”: no programme has it." in html
-    assert "We ignored the status “finished”: no programme has it." in html
+    assert "We ignored the stage “finished”: no programme has it." in html
     assert [p.title for p in response.context["page"].object_list][0] == "EDI Insights & Analytics"
 
 

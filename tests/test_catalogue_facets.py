@@ -75,9 +75,9 @@ def test_selected_filters_can_be_removed_one_by_one(client, catalogue):
 
 def test_facet_options_are_checkboxes_in_a_plain_get_form(client, catalogue):
     html = client.get("/programmes/?tag=wres").content.decode()
-    assert '<form class="app-filters" method="get" action="/programmes/"' in html
+    assert '<form class="app-finder" method="get" action="/programmes/"' in html
     assert 'name="tag" type="checkbox" value="wres" checked' in html
-    assert ">Apply</button>" in html
+    assert ">Apply filters</button>" in html
 
 
 def test_pagination_keeps_the_other_parameters(client, catalogue, make_programmes):
@@ -144,7 +144,7 @@ def test_title_names_the_filters_and_the_page(client, catalogue, make_programmes
 def test_no_empty_filter_list_when_nothing_matches(client, catalogue):
     html = client.get("/programmes/?q=zzzzzz").content.decode()
     assert 'id="filters"' not in html
-    assert 'href="#results"' in html
+    assert "No programmes found" in html
 
 
 def test_large_facets_offer_the_most_used_options_and_any_chosen(

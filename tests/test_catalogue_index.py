@@ -83,8 +83,8 @@ def everything_found(client, params):
 def plainly_matching(query):
     """The published programmes a search should find, read straight from the models:
     those with every concept of the search in their title, topics (tags and search
-    keywords), summary, names (partners, audiences, Format and Status labels) or
-    body, where a concept is found through any of its alternatives: a word whole,
+    keywords), summary, names (partners, audiences, Format, Status and Delivery
+    labels, cost) or body (with the taking-part text), where a concept is found through any of its alternatives: a word whole,
     by stem or (typed words) as the start of a longer word; a phrase's stems in one
     place. Failing that, the partial matches by the rules of programmes/finder/ranking.py."""
     concepts = read_query(query, current_index()).concepts
@@ -99,11 +99,21 @@ def plainly_matching(query):
                 [
                     programme.get_status_display(),
                     programme.get_kind_display(),
+                    programme.get_delivery_display() if programme.delivery else "",
+                    programme.cost,
                     *(a.name for a in programme.audiences.all()),
                     *(p.name for p in programme.partners.all()),
                 ]
             ),
-            programme.body,
+            " ".join(
+                [
+                    programme.body,
+                    programme.who_can_take_part,
+                    programme.how_to_take_part,
+                    programme.time_commitment,
+                    programme.location,
+                ]
+            ),
         ]
         read = [words(place) for place in places]
         for number, concept in enumerate(concepts):

@@ -145,11 +145,11 @@ def test_download_queries_do_not_grow(
     client, catalogue, make_programmes, django_assert_max_num_queries, extra
 ):
     make_programmes(extra)
-    # The catalogue version, the programmes and their five relations; the first
-    # download after a change also builds the finder's index.
-    with django_assert_max_num_queries(7 + BUILD_QUERIES):
+    # The catalogue version, the programmes and their six relations (key dates
+    # included); the first download after a change also builds the finder's index.
+    with django_assert_max_num_queries(8 + BUILD_QUERIES):
         download_csv(client)
-    with django_assert_max_num_queries(8):  # and the chosen tag's name
+    with django_assert_max_num_queries(8):
         download_json(client, "?tag=shared-topic")
 
 
@@ -171,3 +171,15 @@ def test_download_addresses_never_clash_with_programme_pages(client, db):
     assert resolve("/programmes/export.csv").view_name == "programmes:export_csv"
     assert resolve("/programmes/export.json").view_name == "programmes:export_json"
     assert resolve("/programmes/export/").view_name == "programmes:detail"
+
+
+def test_downloads_say_how_to_take_part(client, catalogue):
+    records = {r["slug"]: r for r in download_json(client)["programmes"]}
+    innovations = records["edi-innovations"]
+    assert innovations["availability"] == "Closed"
+    assert innovations["availability_state"] == "closed"
+    core = records["london-core-managers-programme"]
+    assert core["cost"] == "Free"
+    assert core["delivery"] == "Self-directed: at your own pace"
+    rows = download_csv(client)
+    assert "Availability" in rows[0]

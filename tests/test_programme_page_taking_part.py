@@ -63,7 +63,8 @@ def filled(programme):
 def test_availability_comes_first_and_status_in_action_is_gone(client, filled):
     html = page(client, filled)
     rows = summary_rows(html)
-    assert rows[0] == ("Availability", "Open to join any time")
+    assert rows[0][0] == "Availability"
+    assert rows[0][1].startswith("Open to join any time")
     assert "In action" not in text(main(html))
     assert "Status" not in [key for key, _ in rows]
 
@@ -167,11 +168,11 @@ def test_no_key_dates_section_without_dates(client, programme):
 def test_closed_after_the_closing_date(client, dated):
     with time_machine.travel(datetime.datetime(2027, 1, 31, 12, tzinfo=datetime.UTC)):
         html = page(client, dated)
-    assert summary_rows(html)[0] == ("Availability", "Open for applications until 31 January 2027")
+    assert summary_rows(html)[0][1].startswith("Open for applications until 31 January 2027")
     assert "Apply by 31 January" in text(html)
     with time_machine.travel(datetime.datetime(2027, 2, 1, 12, tzinfo=datetime.UTC)):
         html = page(client, dated)
-    assert summary_rows(html)[0] == ("Availability", "Applications closed on 31 January 2027")
+    assert summary_rows(html)[0][1].startswith("Applications closed on 31 January 2027")
     assert "Apply by 31 January" not in text(html)  # no invitation to apply once closed
     assert "Ask the LWRS team" in text(html)
 
@@ -188,7 +189,8 @@ def test_a_future_launch_reads_launches(client, programme):
 def test_the_past_funding_round_does_not_read_as_live(client, catalogue):
     html = client.get("/programmes/edi-innovations/").content.decode()
     rows = summary_rows(html)
-    assert rows[0] == ("Availability", "Closed")
+    assert rows[0][0] == "Availability"
+    assert rows[0][1].startswith("Closed")
     assert "In action" not in text(main(html))
     assert ("Launched", "October 2022") in rows
 
@@ -278,3 +280,35 @@ def test_a_new_key_date_shows_on_a_cached_page_at_once(client, programme):
     assert "Open day" in page(client, programme)
     KeyDate.objects.filter(label="Open day").delete()
     assert "Open day" not in page(client, programme)
+
+
+def test_acronyms_are_explained_on_first_use_from_the_vocabulary(client, catalogue):
+    html = client.get("/programmes/edi-insights-analytics/").content.decode()
+    lede = html[html.index('<p class="nhsuk-lede-text">') :]
+    lede = lede[: lede.index("</p>")]
+    # The summary's first WRES and WDES are explained; the next ones are not.
+    assert "WRES (Workforce Race Equality Standard)" in lede
+    assert "WDES (Workforce Disability Equality Standard)" in lede
+    assert "EDI (equality diversity and inclusion)" in lede
+    assert html.count("(Workforce Race Equality Standard)") == 1
+    # Already spelt out before the acronym: left as it is.
+    html = client.get("/programmes/wres-experts-programme/").content.decode()
+    assert "Standard (WRES) (" not in html
+    assert "WRES (Workforce Race Equality Standard)" not in html
+
+
+def test_explaining_acronyms_changes_text_never_tags_or_link_text():
+    from programmes.formatting import explain_acronyms
+
+    meanings = {"GP": "general practitioner", "ICB": "integrated care board"}
+    explained = set()
+    html = '<p>Ask your <a href="https://example.org/GP">GP team</a> or GP.</p><p>GP and ICB</p>'
+    out = explain_acronyms(html, meanings, explained)
+    assert out == (
+        '<p>Ask your <a href="https://example.org/GP">GP team</a> or GP (general practitioner).'
+        "</p><p>GP and ICB (integrated care board)</p>"
+    )
+    assert explained == {"GP", "ICB"}
+    # The meaning is escaped; an acronym already explained stays as it is.
+    out = explain_acronyms("GP & ICB", {"GP": "<b>x</b>", "ICB": "y"}, {"ICB"})
+    assert out == "GP (&lt;b&gt;x&lt;/b&gt;) & ICB"

@@ -25,14 +25,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..collation import a_to_z
-from ..models import Programme
-from .form import FACETS, CatalogueForm
+from .form import FACETS, FIXED_OPTIONS, CatalogueForm
 from .index import SORTS, bitset_of_mask, current_index
 from .query import read_query
 from .ranking import find
 from .selection import Selection
 
 MAX_OPTIONS = 15  # per related facet: the most used, and any chosen
+FOLD_AFTER = 6  # options shown before "Show N more"
 RELATED_FACETS = ("audience", "tag", "partner")
 
 
@@ -50,6 +50,29 @@ class Facet:
     legend: str
     options: list
     more: bool = False  # some options with results are not offered
+
+    # A long list shows its first options and folds the rest (a phone user
+    # scrolls past a dozen checkboxes to reach the results).
+    @property
+    def first(self):
+        return self.options if len(self.options) <= FOLD_AFTER + 1 else self.options[:FOLD_AFTER]
+
+    @property
+    def rest(self):
+        return self.options[len(self.first) :]
+
+    @property
+    def fold_at(self):
+        """The position of the first folded option (0: nothing folded)."""
+        return len(self.first) if self.rest else 0
+
+    @property
+    def rest_chosen(self):
+        return any(option.selected for option in self.rest)
+
+    @property
+    def hint(self):
+        return "The most common ones. Search to find others." if self.more else ""
 
 
 class Finder:
@@ -141,7 +164,7 @@ class Finder:
             else:
                 options = [
                     Option(value, label, counts.get(value, 0), value in selected)
-                    for value, label in Programme._meta.get_field(name).choices
+                    for value, label in FIXED_OPTIONS[name]
                     if counts.get(value) or value in selected
                 ]
             facets.append(Facet(name, legend, options, more))
@@ -152,13 +175,29 @@ class Finder:
 
     def selected(self):
         """The active facet values as (facet name, value, label) for removable tags."""
-        labels = {"status": dict(Programme.Status.choices), "kind": dict(Programme.Kind.choices)}
+        labels = {name: dict(options) for name, options in FIXED_OPTIONS.items()}
         labels.update(self.index.labels)
         return [
             (name, value, labels[name].get(value, value))
             for name in FACETS
             for value in self.form.value(name)
         ]
+
+    def card_facts(self, programme):
+        """What a result card says about taking part: its availability today, who it
+        is for, and how it is delivered and what it costs, where known."""
+        position = self.index.position_of.get(programme.pk)
+        if position is None:  # unpublished since the index was built
+            return []
+        facts = [("Availability", self.index.availability[position].label)]
+        audiences = self.index.audience_names[position]
+        if audiences:
+            facts.append(("Who it is for", ", ".join(audiences)))
+        delivery = [programme.get_delivery_display() if programme.delivery else "", programme.cost]
+        delivery = "; ".join(part for part in delivery if part)
+        if delivery:
+            facts.append(("Delivery and cost", delivery))
+        return facts
 
     def is_filtered(self):
         return bool(self.query or any(self.form.value(name) for name in FACETS))

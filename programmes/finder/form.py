@@ -1,7 +1,7 @@
 """The catalogue's GET parameters, read and cleaned: the one place that does it.
 
-`q` (search), `status`, `kind`, `audience`, `tag`, `partner` (each
-repeatable, values are slugs), `sort`, and `spelling=exact` (search for the
+`q` (search), `availability`, `status`, `kind`, `audience`, `tag`,
+`partner` (each repeatable, values are slugs), `sort`, and `spelling=exact` (search for the
 words as typed, without correcting them). Bad input never fails the form:
 unknown values are dropped and reported as notices, over-long searches are
 shortened. Facet values are known from the finder's index, so reading them
@@ -13,11 +13,13 @@ import re
 from django import forms
 
 from ..models import Programme
+from ..taking_part import NOT_STATED, Availability
 from .index import SORTS
 
 SEARCH_MAX_LENGTH = 200
 FACETS = {
-    "status": "Status",
+    "availability": "Availability",
+    "status": "Stage",
     "kind": "Format",
     "audience": "Who it is for",
     "tag": "Topic",
@@ -25,11 +27,30 @@ FACETS = {
 }
 # What a notice calls a value of each facet.
 NOUNS = {
-    "status": "status",
+    "availability": "availability",
+    "status": "stage",
     "kind": "format",
     "audience": "audience",
     "tag": "topic",
     "partner": "partner",
+}
+# The Availability facet's options, best first (programmes/taking_part.py says
+# how each programme's availability today is worked out).
+AVAILABILITY_OPTIONS = [
+    (Availability.OPEN.value, "Open for applications"),
+    (Availability.ANY_TIME.value, "Open to join any time"),
+    (Availability.OPENING.value, "Opening soon"),
+    (Availability.INVITATION.value, "By invitation or nomination"),
+    (Availability.ORGANISATIONS.value, "For organisations, not individuals"),
+    (NOT_STATED, "Not stated: ask the team"),
+    (Availability.CLOSED.value, "Closed"),
+    (Availability.ENDED.value, "Ended"),
+]
+# The options of the facets whose values are fixed.
+FIXED_OPTIONS = {
+    "availability": AVAILABILITY_OPTIONS,
+    "status": Programme.Status.choices,
+    "kind": Programme.Kind.choices,
 }
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -60,18 +81,22 @@ class SearchField(forms.CharField):
 
 
 class FacetField(forms.MultipleChoiceField):
-    """Several values of one facet. Keeps the values it knows, drops the rest
-    with a notice, and never fails the form."""
+    """Several values of one facet. Keeps the values it knows (`known`: the facet's
+    values, a dict or set), drops the rest with a notice, and never fails the form.
+    The form is never drawn (the page draws its facets), so the values are given
+    as `known` rather than as choices, which Django would copy and normalise on
+    every request: hundreds of partners and topics at 10,000 programmes."""
 
-    def __init__(self, *, noun, **kwargs):
+    def __init__(self, *, noun, known=(), **kwargs):
         super().__init__(required=False, **kwargs)
         self.noun = noun
+        self.known = known
         self.notices = []
 
     def clean(self, value):
         self.notices = []
         values = [v for v in dict.fromkeys(value or []) if isinstance(v, str) and v.strip()]
-        known = {str(key) for key, _ in self.choices}
+        known = self.known
         # Named one by one, up to a few: a link with a hundred bad values gets
         # five notices, not a hundred.
         for unknown in [v for v in values if v not in known][:5]:
@@ -101,8 +126,9 @@ class CatalogueForm(forms.Form):
     """The catalogue's parameters. `index` gives the related facets their values."""
 
     q = SearchField(label="Search programmes")
-    status = FacetField(noun=NOUNS["status"], choices=Programme.Status.choices)
-    kind = FacetField(noun=NOUNS["kind"], choices=Programme.Kind.choices)
+    availability = FacetField(noun=NOUNS["availability"], known=dict(AVAILABILITY_OPTIONS))
+    status = FacetField(noun=NOUNS["status"], known=dict(Programme.Status.choices))
+    kind = FacetField(noun=NOUNS["kind"], known=dict(Programme.Kind.choices))
     audience = FacetField(noun=NOUNS["audience"])
     tag = FacetField(noun=NOUNS["tag"])
     partner = FacetField(noun=NOUNS["partner"])
@@ -115,7 +141,7 @@ class CatalogueForm(forms.Form):
     def __init__(self, data, *, index):
         super().__init__(data)
         for name in ("audience", "tag", "partner"):
-            self.fields[name].choices = list(index.labels[name].items())
+            self.fields[name].known = index.labels[name]
         for name, label in FACETS.items():
             self.fields[name].label = label
 

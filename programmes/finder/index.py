@@ -34,7 +34,8 @@ from django.db.models import Value
 
 from ..cache import catalogue_version
 from ..collation import a_to_z
-from ..models import Programme, ProgrammePartner, TaggedProgramme
+from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme
+from ..taking_part import KeyDateKind, availability, london_today
 from .query import PREFIX_MIN, closest_word
 from .text import distinct_terms, terms, words_of_term
 from .vocabulary import Vocabulary
@@ -69,10 +70,13 @@ RELATED = [
     ("partner", ProgrammePartner, "programme", "partner"),
 ]
 
-# What building an index costs: the programmes, their audiences, topics and
-# partners (one query), the search vocabulary, then the catalogue version
-# again (see _rebuild).
-BUILD_QUERIES = 4
+# What building an index costs: the programmes, their application dates, their
+# audiences, topics and partners (one query), the search vocabulary, then the
+# catalogue version again (see _rebuild).
+BUILD_QUERIES = 5
+
+# Taking-part text a page shows, searched like its body.
+TAKING_PART_TEXT = ("who_can_take_part", "how_to_take_part", "time_commitment", "location")
 
 ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 
@@ -158,6 +162,9 @@ class CatalogueIndex:
     vocabulary: Vocabulary
     word_counts: dict  # word -> how many programmes have it anywhere
     acronyms: set  # words titles and names write in capitals ("wres", "icb")
+    position_of: dict  # programme primary key -> position
+    availability: list  # position -> its taking_part.AvailabilityNow today
+    audience_names: list  # position -> the names of its audiences, A to Z
     _by_initial: dict | None = None  # words by first letter, for spelling correction
 
     @property
@@ -219,6 +226,10 @@ class CatalogueIndex:
                 "search_keywords",
                 "status",
                 "kind",
+                "delivery",
+                "cost",
+                "availability",
+                *TAKING_PART_TEXT,
                 "launched_on",
                 "updated_at",
                 "created_at",
@@ -227,24 +238,53 @@ class CatalogueIndex:
         )
         status_labels = dict(Programme.Status.choices)
         kind_labels = dict(Programme.Kind.choices)
-        pks, dates = [], []
+        delivery_labels = dict(Programme.Delivery.choices)
+        pks, dates, chosen_availability, ended = [], [], [], []
         text = {place: [] for place in PLACES}
         members = {"status": defaultdict(list), "kind": defaultdict(list)}
-        for i, (pk, title, summary, body, keywords, status, kind, *when) in enumerate(
-            rows.iterator(chunk_size=READ_CHUNK)
-        ):
+        for i, row in enumerate(rows.iterator(chunk_size=READ_CHUNK)):
+            pk, title, summary, body, keywords, status, kind, delivery, cost, choice = row[:10]
+            taking_part, when = row[10:-3], row[-3:]
             pks.append(pk)
             dates.append(when)  # launched, updated, created
+            chosen_availability.append(choice)
+            ended.append(status == Programme.Status.ENDED)
             text["title"].append(title)
             text["summary"].append(summary)
-            text["body"].append(body)
+            text["body"].append("\n".join([body, *taking_part]))
             text["topics"].append([keywords])
             # One name a line: no phrase runs from one name into the next.
-            text["names"].append([status_labels.get(status, ""), kind_labels.get(kind, "")])
+            text["names"].append(
+                [
+                    status_labels.get(status, ""),
+                    kind_labels.get(kind, ""),
+                    delivery_labels.get(delivery, ""),
+                    cost,
+                ]
+            )
             members["status"][status].append(i)
             members["kind"][kind].append(i)
         size = len(pks)
         position = {pk: i for i, pk in enumerate(pks)}
+        # Availability is today's, in London: the index's label (the catalogue
+        # version) names the day, so a new day builds a new index.
+        today = london_today()
+        application_dates = defaultdict(list)
+        for pk, kind, day in _application_dates():
+            application_dates[pk].append((kind, day))
+        availability_now = [
+            availability(
+                status_ended=ended[i],
+                choice=chosen_availability[i],
+                key_dates=application_dates.get(pk, ()),
+                today=today,
+            )
+            for i, pk in enumerate(pks)
+        ]
+        members["availability"] = defaultdict(list)
+        for i, now in enumerate(availability_now):
+            members["availability"][now.slug].append(i)
+        audience_names = [[] for _ in pks]
         labels = {}
         for facet, pk, slug, name in _related_rows():
             i = position.get(pk)
@@ -253,6 +293,8 @@ class CatalogueIndex:
             members.setdefault(facet, defaultdict(list))[slug].append(i)
             labels.setdefault(facet, {})[slug] = name
             text["topics" if facet == "tag" else "names"][i].append(name)
+            if facet == "audience":
+                audience_names[i].append(name)
         for facet, _, _, _ in RELATED:
             members.setdefault(facet, {})
             labels.setdefault(facet, {})
@@ -310,7 +352,22 @@ class CatalogueIndex:
             vocabulary=Vocabulary.from_database(),
             word_counts=word_counts,
             acronyms=acronyms,
+            position_of=position,
+            availability=availability_now,
+            audience_names=[sorted(names, key=a_to_z) for names in audience_names],
         )
+
+
+def _application_dates():
+    """(programme pk, kind, date) of published programmes' application dates:
+    what availability is computed from (programmes/taking_part.py)."""
+    kinds = [KeyDateKind.APPLICATIONS_OPEN, KeyDateKind.APPLICATIONS_CLOSE]
+    return (
+        KeyDate.objects.filter(programme__is_published=True, kind__in=kinds)
+        .values_list("programme_id", "kind", "starts_on")
+        .order_by()
+        .iterator(chunk_size=READ_CHUNK)
+    )
 
 
 def _related_rows():

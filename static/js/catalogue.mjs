@@ -1,10 +1,8 @@
-// Progressive enhancement of the catalogue filters: on a small screen, fold the
-// filter list away so results come first (the chosen filters are listed above
-// the results, each removable). Without JavaScript the list stays open, and a
-// "Skip to results" link jumps past it.
-export function foldFiltersOnSmallScreens(doc = document, win = window) {
+// The catalogue's filters are folded on phones and shown beside the results on
+// wider screens by CSS alone (site.css, ::details-content). A browser without
+// ::details-content would show them folded on a wide screen too: open them there.
+export function openFiltersOnWideScreens(doc = document, win = window) {
   const filters = doc.getElementById("filters");
-  if (!filters) return;
-  const small = win.matchMedia("(max-width: 40.0525em)").matches;
-  if (small) filters.removeAttribute("open");
+  if (!filters || win.CSS?.supports?.("selector(::details-content)")) return;
+  if (win.matchMedia("(min-width: 40.0625em)").matches) filters.setAttribute("open", "");
 }

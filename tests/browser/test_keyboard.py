@@ -63,10 +63,12 @@ def test_search_filter_open_and_come_back_with_the_keyboard_only(full_site, page
     page.wait_for_url(re.compile(r"/programmes/\?q=recruitment"))
     remember_unfocused_look(page)
 
-    # Tick the first status filter and apply it.
-    tab_to(page, lambda el: el["type"] == "checkbox" and el["name"] == "status", "a status filter")
+    # Tick the first stage filter and apply it.
+    tab_to(page, lambda el: el["type"] == "checkbox" and el["name"] == "status", "a stage filter")
     page.keyboard.press("Space")
-    tab_to(page, lambda el: el["tag"] == "button" and el["text"] == "Apply", "the Apply button")
+    tab_to(
+        page, lambda el: el["tag"] == "button" and el["text"] == "Apply filters", "Apply filters"
+    )
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"status="))
     filtered_url = page.url
