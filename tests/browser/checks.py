@@ -172,7 +172,9 @@ def focusables(page):
     return page.evaluate(
         """() => [...document.querySelectorAll(
                 'a[href], button, input:not([type=hidden]), select, textarea, [tabindex]')]
-            .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length).length"""
+            // checkVisibility: not inside a folded details (its content is skipped).
+            .filter(el => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length
+                          && el.checkVisibility()).length"""
     )
 
 

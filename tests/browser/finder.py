@@ -49,3 +49,13 @@ def assert_finder_view(page, name):
         assert "White Allies Programme" in result_titles(page)
     else:
         raise AssertionError(f"unknown catalogue view {name!r}")
+
+
+def facet_option(page, name, value):
+    """A facet's checkbox, opening "Show N more" first if it is folded there, as a
+    person would (a folded option is not shown, so not found by its label)."""
+    checkbox = page.locator(f'input[name="{name}"][value="{value}"]')
+    folded = checkbox.locator("xpath=ancestor::details[contains(@class, 'app-more-options')]")
+    if folded.count() and not folded.evaluate("el => el.open"):
+        folded.locator("xpath=summary").click()
+    return checkbox

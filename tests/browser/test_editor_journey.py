@@ -10,6 +10,8 @@ import re
 
 import pytest
 
+from tests.browser.finder import facet_option
+
 PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
 pytestmark = pytest.mark.browser
 
@@ -75,8 +77,9 @@ def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, edito
     public = visitor
     public.goto(site.url("/programmes/"))
     public.get_by_label(re.compile(r"^BRAP \(2\)$")).check()
-    public.get_by_label(re.compile(r"^WRES \(\d+\)$")).check()
-    public.get_by_role("button", name="Apply").click()
+    facet_option(public, "tag", "wres").check()
+    assert public.get_by_label(re.compile(r"^WRES \(\d+\)$")).is_checked()
+    public.get_by_role("button", name="Apply filters").click()
     public.wait_for_load_state()
     assert "partner=brap" in public.url
     assert "tag=wres" in public.url
