@@ -1,6 +1,9 @@
-"""Security headers Django and django-csp do not set themselves."""
+"""Security headers Django and django-csp do not set themselves; answers when the database cannot."""
 
 from django.conf import settings
+from django.urls import reverse
+
+from .health import DATABASE, is_outage
 
 
 def _hsts_value():
@@ -27,3 +30,32 @@ def security_headers(get_response):
         return response
 
     return middleware
+
+
+class DatabaseOutage:
+    """A request that meets a database outage gets the NHS-styled 503 page (for
+    editors: "the catalogue cannot be edited right now"), not a 500 and a
+    traceback per request; the fault is logged once a minute (programmes/health.py).
+    While this process knows the database is down, the admin answers so at once
+    instead of each request waiting for its own timeout. Public pages handle the
+    outage themselves, from the page cache (programmes/cache.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.admin_prefix = None
+
+    def _editing(self, request):
+        if self.admin_prefix is None:
+            self.admin_prefix = reverse("admin:index")
+        return request.path_info.startswith(self.admin_prefix)
+
+    def __call__(self, request):
+        if self._editing(request) and DATABASE.is_down():
+            return DATABASE.unavailable(editing=True)
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not is_outage(exception):
+            return None
+        DATABASE.failed(exception, request.path)
+        return DATABASE.unavailable(editing=self._editing(request))
