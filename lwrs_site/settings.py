@@ -294,12 +294,27 @@ if BEHIND_TLS_PROXY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "lwrs_site.log_filters.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_without_traceback": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Failing views are logged here with their traceback, never shown.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A request for another site's name: one line, not a traceback each.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_without_traceback"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+        # Database faults, once a minute each (programmes/health.py).
+        "programmes.database": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 
