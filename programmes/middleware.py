@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.urls import reverse
 
+from lwrs_site.db import refused
+
 from .health import DATABASE, is_outage
 
 
@@ -50,9 +52,14 @@ class DatabaseOutage:
         return request.path_info.startswith(self.admin_prefix)
 
     def __call__(self, request):
-        if self._editing(request) and DATABASE.is_down():
+        if not DATABASE.is_down():
+            return self.get_response(request)
+        if self._editing(request):
             return DATABASE.unavailable(editing=True)
-        return self.get_response(request)
+        # Any other view that needs the database fails at once (and gets the
+        # 503 page from process_exception below); pages from the cache do not ask.
+        with refused("the database is not answering (this process found so just before)"):
+            return self.get_response(request)
 
     def process_exception(self, request, exception):
         if not is_outage(exception):

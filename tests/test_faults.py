@@ -34,7 +34,7 @@ PASSWORD = "a long passphrase 9"
 
 # Generous bounds: /healthz promises 2 s; a page from the cache takes milliseconds.
 HEALTHZ_SECONDS = 3
-QUICK_SECONDS = 1.5
+QUICK_SECONDS = 2.5
 # The first request to meet a frozen database waits for its version read (2 s),
 # or for Django's check of a kept connection and a new connection (1 s + 3 s).
 FIRST_SECONDS = 6

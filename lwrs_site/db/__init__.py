@@ -28,6 +28,7 @@ from contextlib import contextmanager, suppress
 from django.conf import settings
 from django.db import OperationalError
 from django.db.utils import DatabaseErrorWrapper
+from django.utils.functional import cached_property
 
 _web_process = False
 
@@ -44,6 +45,31 @@ def is_serving():
 
 class DatabaseTimeout(OperationalError):
     """The database did not answer a call within its deadline."""
+
+
+class DatabaseRefused(OperationalError):
+    """The database is known not to answer: this call was not even tried."""
+
+
+_refusing = threading.local()
+
+
+@contextmanager
+def refused(reason):
+    """Within this block, any database use on this thread fails at once with
+    DatabaseRefused: while a process knows its database is down, a request that
+    needs it gets its 503 now rather than after its own timeouts."""
+    _refusing.reason = reason
+    try:
+        yield
+    finally:
+        _refusing.reason = None
+
+
+def _check_refused():
+    reason = getattr(_refusing, "reason", None)
+    if reason:
+        raise DatabaseRefused(reason)
 
 
 def _interrupt(wrapper):
@@ -122,6 +148,8 @@ def deadline(wrapper, seconds):
         yield
         return
     token = WATCHDOG.start(wrapper, seconds)
+    ends = wrapper.__dict__.setdefault("_deadlines_ending", [])
+    ends.append(time.monotonic() + seconds)
     try:
         yield
     except Exception as error:
@@ -136,6 +164,14 @@ def deadline(wrapper, seconds):
         if WATCHDOG.stop(token):
             # Fired as the call returned: the connection is cut, drop it.
             wrapper.errors_occurred = True
+    finally:
+        ends.pop()
+
+
+def seconds_left(wrapper):
+    """Seconds until the nearest deadline() on this connection ends, or None."""
+    ends = wrapper.__dict__.get("_deadlines_ending")
+    return min(ends) - time.monotonic() if ends else None
 
 
 class DeadlineErrorWrapper(DatabaseErrorWrapper):
@@ -166,3 +202,21 @@ class DeadlineErrorWrapper(DatabaseErrorWrapper):
                 f"the database did not answer within {settings.DATABASE_CALL_TIMEOUT:g} s"
             ).with_traceback(traceback) from exc_value
         return super().__exit__(exc_type, exc_value, traceback)
+
+
+class DeadlineMixin:
+    """What the backends in this package add to Django's: the deadline on every
+    call, and refusal within `refused()`. Before Django's own checks, which may
+    already wait on the server (a kept connection's health check, a connect)."""
+
+    @cached_property
+    def wrap_database_errors(self):
+        return DeadlineErrorWrapper(self)
+
+    def ensure_connection(self):
+        _check_refused()
+        return super().ensure_connection()
+
+    def _cursor(self, name=None):
+        _check_refused()
+        return super()._cursor(name)

@@ -1,9 +1,10 @@
 """Django's PostgreSQL backend, with a deadline on every call (see lwrs_site/db/)."""
 
-from django.db.backends.postgresql import base
-from django.utils.functional import cached_property
+import math
 
-from lwrs_site.db import DeadlineErrorWrapper, deadline
+from django.db.backends.postgresql import base
+
+from lwrs_site.db import DeadlineMixin, deadline, seconds_left
 
 # Django's health check before the first query of a request ("SELECT 1" on a
 # kept connection) bypasses its error wrapper: it gets its own, short deadline.
@@ -11,14 +12,18 @@ from lwrs_site.db import DeadlineErrorWrapper, deadline
 USABLE_SECONDS = 1
 
 
-class DatabaseWrapper(base.DatabaseWrapper):
-    @cached_property
-    def wrap_database_errors(self):
-        return DeadlineErrorWrapper(self)
-
+class DatabaseWrapper(DeadlineMixin, base.DatabaseWrapper):
     def is_usable(self):
         try:
             with deadline(self, USABLE_SECONDS):
                 return super().is_usable()
         except Exception:  # Django expects False, never an error, from here
             return False
+
+    def get_new_connection(self, conn_params):
+        # The watchdog cannot cut a connection that is still being opened: within
+        # a shorter deadline, ask libpq to give up sooner (it waits 2 s at least).
+        left = seconds_left(self)
+        if left is not None and left < float(conn_params.get("connect_timeout") or math.inf):
+            conn_params = {**conn_params, "connect_timeout": max(2, math.ceil(left))}
+        return super().get_new_connection(conn_params)

@@ -13,9 +13,8 @@ import os
 from urllib.parse import quote
 
 from django.db.backends.sqlite3 import base
-from django.utils.functional import cached_property
 
-from lwrs_site.db import DeadlineErrorWrapper, is_serving
+from lwrs_site.db import DeadlineMixin, is_serving
 
 
 def _identity(path):
@@ -26,12 +25,8 @@ def _identity(path):
     return (status.st_dev, status.st_ino)
 
 
-class DatabaseWrapper(base.DatabaseWrapper):
+class DatabaseWrapper(DeadlineMixin, base.DatabaseWrapper):
     _file_identity = None
-
-    @cached_property
-    def wrap_database_errors(self):
-        return DeadlineErrorWrapper(self)
 
     def database_file(self):
         """The path of the database file, or None for an in-memory database."""
