@@ -34,7 +34,7 @@ def envlist(name: str, default: str = "") -> list[str]:
 def envseconds(name: str, default: float) -> float:
     value = os.environ.get(name, "").strip()
     try:
-        seconds = float(value) if value else default
+        seconds = float(value or default)
     except ValueError:
         seconds = -1
     if seconds < 0:
