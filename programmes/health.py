@@ -171,6 +171,14 @@ class Database:
         self._health = None
         self._stale = self._unavailable = 0
 
+    def reset(self):
+        """Back to "the database answers", once any probe has finished (for tests)."""
+        with self._lock:
+            self._lock.wait_for(lambda: not self._probing, timeout=10)
+            self._down_since = None
+            self._probed_at = float("-inf")
+            self.faults = FaultLog()
+
     # --- the breaker ------------------------------------------------------------
 
     def is_down(self):

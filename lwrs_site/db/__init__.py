@@ -26,7 +26,7 @@ import time
 from contextlib import contextmanager, suppress
 
 from django.conf import settings
-from django.db import OperationalError
+from django.db import OperationalError, connections
 from django.db.utils import DatabaseErrorWrapper
 from django.utils.functional import cached_property
 
@@ -147,6 +147,9 @@ def deadline(wrapper, seconds):
     if not seconds:
         yield
         return
+    # django.db.connection is a proxy to the current thread's connection: the
+    # watchdog, in its own thread, must hold this thread's.
+    wrapper = connections[wrapper.alias]
     token = WATCHDOG.start(wrapper, seconds)
     ends = wrapper.__dict__.setdefault("_deadlines_ending", [])
     ends.append(time.monotonic() + seconds)
