@@ -141,11 +141,17 @@ class Watchdog:
 WATCHDOG = Watchdog()
 
 
+class Watch:
+    fired = False  # whether the deadline cut a call short
+
+
 @contextmanager
 def deadline(wrapper, seconds):
-    """Fail any database call on `wrapper` that is still running `seconds` from now."""
+    """Fail any database call on `wrapper` that is still running `seconds` from
+    now. Yields a Watch that says afterwards whether that happened."""
+    watch = Watch()
     if not seconds:
-        yield
+        yield watch
         return
     # django.db.connection is a proxy to the current thread's connection: the
     # watchdog, in its own thread, must hold this thread's.
@@ -154,9 +160,10 @@ def deadline(wrapper, seconds):
     ends = wrapper.__dict__.setdefault("_deadlines_ending", [])
     ends.append(time.monotonic() + seconds)
     try:
-        yield
+        yield watch
     except Exception as error:
         if WATCHDOG.stop(token):
+            watch.fired = True
             wrapper.errors_occurred = True
             if not isinstance(error, DatabaseTimeout):
                 raise DatabaseTimeout(
@@ -165,7 +172,9 @@ def deadline(wrapper, seconds):
         raise
     else:
         if WATCHDOG.stop(token):
-            # Fired as the call returned: the connection is cut, drop it.
+            # Fired as the call returned (or the call swallowed the error): the
+            # connection is cut, drop it.
+            watch.fired = True
             wrapper.errors_occurred = True
     finally:
         ends.pop()
