@@ -25,6 +25,7 @@ import threading
 import time
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import (
     DEFAULT_DB_ALIAS,
     DatabaseError,
@@ -109,6 +110,15 @@ def _needed_migrations():
     return frozenset(MigrationLoader(None, ignore_no_migrations=True).graph.nodes)
 
 
+def _needed_tables():
+    """The tables of every model the code has (many-to-many ones included)."""
+    return {
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
 def _read_only(connection):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -140,11 +150,19 @@ def inspect_database():
     if path and not os.path.exists(path):
         return Health(False, "database file missing", can_read=False)
     with deadline(connection, PROBE_SECONDS):
-        recorder = MigrationRecorder(connection)
-        if not recorder.has_table():
+        tables = set(connection.introspection.table_names())
+        if MigrationRecorder.Migration._meta.db_table not in tables:
             return Health(False, "database not migrated", can_read=False)
+        missing = _needed_tables() - tables
+        if missing:
+            count = len(missing)
+            return Health(
+                False,
+                f"database schema incomplete: {count} table{'s' if count > 1 else ''} missing",
+                can_read=False,
+            )
         CatalogueVersion.objects.filter(pk=1).values_list("token", flat=True).first()
-        pending = _needed_migrations() - set(recorder.applied_migrations())
+        pending = _needed_migrations() - set(MigrationRecorder(connection).applied_migrations())
         read_only = _read_only(connection)
     if pending:
         count = len(pending)

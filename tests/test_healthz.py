@@ -59,6 +59,18 @@ def test_a_pending_migration_is_unhealthy(client, committed):
     assert client.get("/healthz").status_code == 200
 
 
+def test_a_missing_table_is_unhealthy(client, committed):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE programmes_partner RENAME TO programmes_partner_gone")
+    try:
+        response = client.get("/healthz")
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE programmes_partner_gone RENAME TO programmes_partner")
+    assert response.status_code == 503
+    assert response.content == b"database schema incomplete: 1 table missing\n"
+
+
 def test_live_never_asks_the_database(client):
     # No database fixture: pytest-django fails any query this test makes.
     response = client.get("/healthz/live")
