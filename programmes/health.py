@@ -159,7 +159,8 @@ def inspect_database():
             return Health(
                 False,
                 f"database schema incomplete: {count} table{'s' if count > 1 else ''} missing",
-                can_read=False,
+                # Public pages may still read, unless the catalogue's version is gone.
+                can_read=CatalogueVersion._meta.db_table not in missing,
             )
         CatalogueVersion.objects.filter(pk=1).values_list("token", flat=True).first()
         pending = _needed_migrations() - set(MigrationRecorder(connection).applied_migrations())
@@ -280,6 +281,8 @@ class Database:
             self._lock.notify_all()
         if health.can_read:
             self.answered()
+            if not health.ok:  # pages are served; saving is not safe
+                self.faults.note("Database not healthy", health.reason)
             return
         self._stop_reads()
         detail = f"{type(error).__name__}: {_first_line(error)}" if error else health.reason
