@@ -41,7 +41,7 @@ serve: $(VENV)/.installed $(SECRET_FILE)
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py migrate --no-input
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py load_catalogue
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py collectstatic --no-input -v0
-	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/gunicorn lwrs_site.wsgi \
+	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/gunicorn -c gunicorn.conf.py lwrs_site.wsgi \
 		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile -
 
 test: $(VENV)/.installed-test

@@ -275,7 +275,7 @@ def edit_shows_at_once(env, base, asks=20):
 
 def serve(env, port, workers, logfile):
     command = [
-        sys.executable, "-m", "gunicorn", "lwrs_site.wsgi:application",
+        sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "lwrs_site.wsgi:application",
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         # As `make serve` runs it: with an access log (to a file here, not the terminal).
         "--access-logfile", str(logfile.with_suffix(".access.log")),
@@ -452,7 +452,7 @@ def report(results, meta, args):
     lines = [
         f"Run {meta['date']} at commit {meta['commit']}{args.label and ' (' + args.label + ')'}: `wrk -t{args.threads} "
         f"-c{args.connections} -d{args.duration} --latency` on loopback against gunicorn "
-        f"({args.workers} sync workers, DEBUG off, SQLite).",
+        f"({args.workers} gthread workers as gunicorn.conf.py sets them, DEBUG off, SQLite).",
         "",
         f"Machine: {meta['nproc']} CPUs ({meta['cpu']}), {meta['memory_gib']} GiB, {meta['os']}; "
         f"Python {meta['python']}, SQLite {meta['sqlite']}, Django {meta['django']}, "

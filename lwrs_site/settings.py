@@ -5,6 +5,7 @@ contract in DESIGN.md). Safe by default: DEBUG is off unless asked for, and a
 production start without a strong secret key fails loudly.
 """
 
+import math
 import os
 from pathlib import Path
 
@@ -28,6 +29,19 @@ def envbool(name: str, default: bool = False) -> bool:
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def envseconds(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    try:
+        seconds = float(value or default)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(
+            f"{name} must be a number of seconds (0 for none), not {value!r}"
+        )
+    return seconds
 
 
 DEBUG = envbool("DJANGO_DEBUG")
@@ -56,7 +70,7 @@ if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
 # Load balancers probe over plain HTTP: a redirect would read as "unhealthy".
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$"]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -88,6 +102,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "programmes.middleware.AdminInputGuard",
+    # After the headers above, so its 503 pages carry them too.
+    "programmes.middleware.DatabaseOutage",
     # Last, as django-axes asks, so it sees the outcome of every login.
     "axes.middleware.AxesMiddleware",
 ]
@@ -131,10 +147,44 @@ DATABASES = {
     )
 }
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # A database that stops answering must fail fast (healthz says 503), not
-    # hold a gunicorn worker until it is killed. DATABASE_URL may override it.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+# A database that stops answering must turn into a quick stale page or a 503,
+# never a request (or a gunicorn thread) that waits for ever (README, "When the
+# database is slow, frozen or gone"). Each timeout is set in DATABASE_URL
+# (`?connect_timeout=3&statement_timeout=5`, in seconds) or in the environment;
+# 0 switches it off. Both stay well below gunicorn's timeout (gunicorn.conf.py).
+_database = DATABASES["default"]
+_options = _database.setdefault("OPTIONS", {})
+_statement_timeout = _options.pop("statement_timeout", None)
+DATABASE_STATEMENT_TIMEOUT = (
+    envseconds("DJANGO_DB_STATEMENT_TIMEOUT", 5)
+    if _statement_timeout is None
+    else float(_statement_timeout)
+)
+if _database["ENGINE"] == "django.db.backends.postgresql":
+    # The same backend, with a client-side deadline on every call (lwrs_site/db/).
+    _database["ENGINE"] = "lwrs_site.db.postgresql"
+    # libpq takes whole seconds (and waits at least 2).
+    _options.setdefault("connect_timeout", math.ceil(envseconds("DJANGO_DB_CONNECT_TIMEOUT", 3)))
+    if DATABASE_STATEMENT_TIMEOUT and "statement_timeout" not in _options.get("options", ""):
+        # The server cancels a statement that runs longer (a slow query).
+        milliseconds = int(DATABASE_STATEMENT_TIMEOUT * 1000)
+        _options["options"] = (
+            f"{_options.get('options', '')} -c statement_timeout={milliseconds}".strip()
+        )
+elif _database["ENGINE"] == "django.db.backends.sqlite3":
+    # The same backend, with the deadline, and a web process never creates a
+    # missing database file (it reports it instead).
+    _database["ENGINE"] = "lwrs_site.db.sqlite3"
+    # How long a write waits for another writer's lock ("database is locked").
+    _options.setdefault("timeout", DATABASE_STATEMENT_TIMEOUT or 5)
+# A frozen server cannot cancel anything: the client gives up on any single
+# call (connect, query, fetch, commit) that takes this long. Above both
+# timeouts, so a server that answers always answers first.
+DATABASE_CALL_TIMEOUT = (
+    max(DATABASE_STATEMENT_TIMEOUT, float(_options.get("connect_timeout", 0))) + 2
+    if DATABASE_STATEMENT_TIMEOUT
+    else 0
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -244,12 +294,27 @@ if BEHIND_TLS_PROXY:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"without_traceback": {"()": "lwrs_site.log_filters.WithoutTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_without_traceback": {
+            "class": "logging.StreamHandler",
+            "filters": ["without_traceback"],
+        },
+    },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # Failing views are logged here with their traceback, never shown.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        # A request for another site's name: one line, not a traceback each.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_without_traceback"],
+            "level": "ERROR",
+            "propagate": False,
+        },
+        # Database faults, once a minute each (programmes/health.py).
+        "programmes.database": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
 

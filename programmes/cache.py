@@ -24,6 +24,7 @@ catalogue_changed() after them.
 import gzip
 import hashlib
 import re
+import time
 import uuid
 from functools import wraps
 
@@ -34,6 +35,9 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 
+from lwrs_site.db import deadline
+
+from .health import DATABASE, is_outage
 from .models import CatalogueVersion
 from .taking_part import london_today
 
@@ -135,23 +139,36 @@ def cache_public_page(view):
     """Serve the page from the cache while the catalogue has not changed,
     gzipped for the browsers that accept it.
 
-    Only anonymous GETs without a session cookie: an editor (who may preview
-    drafts) always gets a freshly rendered page, and so does anyone whose
-    session might change what they see."""
+    Only anonymous GETs (and HEADs) without a session cookie: an editor (who may
+    preview drafts) always gets a freshly rendered page, and so does anyone
+    whose session might change what they see.
+
+    When the database cannot tell the version (down, frozen, slow), the page
+    comes from the cache as this worker last knew it current (stale-if-error),
+    or, if it is not there, as the 503 page: never a 500."""
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
         if (
             not settings.PUBLIC_PAGE_CACHE
-            or request.method != "GET"
+            or request.method not in ("GET", "HEAD")
             or settings.SESSION_COOKIE_NAME in request.COOKIES
         ):
             return view(request, *args, **kwargs)
-        request.catalogue_version = version = catalogue_version()  # the finder's index reads it too
+        version = _read_version(request)
+        if version is None:
+            return _stale_or_unavailable(request)
+        request.catalogue_version = version  # the finder's index reads it too
         key = _key(request, version)
         entry = cache.get(key)
         if entry is None:
-            response = view(request, *args, **kwargs)
+            try:
+                response = view(request, *args, **kwargs)
+            except Exception as error:
+                if not is_outage(error):
+                    raise
+                DATABASE.failed(error, request.path)
+                return _stale_or_unavailable(request)
             if not _cacheable(request, response):
                 return response
             entry = _entry(response)
@@ -159,3 +176,54 @@ def cache_public_page(view):
         return _response(entry, request)
 
     return cached_view
+
+
+# --- Stale-if-error ---------------------------------------------------------------
+
+# The public read of the version gets this long (a read by primary key: a server
+# that answers takes milliseconds). Then the page is served stale.
+VERSION_READ_SECONDS = 2
+# How long browsers and shared caches may keep a stale page (the issue's bound).
+STALE_MAX_AGE = 60
+
+
+class _Seen:
+    """The last catalogue version this worker read, and when (time.monotonic())."""
+
+    version = None
+    at = 0.0
+
+
+def _read_version(request):
+    """The catalogue version, or None when the database cannot say it now."""
+    if DATABASE.is_down():
+        return None
+    try:
+        with deadline(connection, VERSION_READ_SECONDS):
+            version = catalogue_version()
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        DATABASE.failed(error, request.path, stop_reads=True)
+        return None
+    _Seen.version, _Seen.at = version, time.monotonic()
+    DATABASE.answered()
+    return version
+
+
+def _stale_or_unavailable(request):
+    """The page as cached under the last version this worker read, marked stale:
+    it is what the catalogue was at the last change this worker saw, never older.
+    A page not cached then gets the 503 page."""
+    entry = cache.get(_key(request, _Seen.version)) if _Seen.version else None
+    if entry is None:
+        return DATABASE.unavailable()
+    DATABASE.served_stale()
+    response = _response(entry, request)
+    # Age: how long since this page was last known current (its version read).
+    response["Age"] = str(int(time.monotonic() - _Seen.at))
+    response["Warning"] = '110 - "Response is stale"'
+    # Downstream caches keep it a minute at most (less its Age): fresh pages
+    # come back as soon as the database does.
+    response["Cache-Control"] = f"max-age={STALE_MAX_AGE}"
+    return response

@@ -20,6 +20,7 @@ urlpatterns = [
     path("partners/", views.partner_list, name="partner_list"),
     path("partners/<slug:slug>/", views.partner_detail, name="partner_detail"),
     path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.healthz_live, name="healthz_live"),
     path("sitemap.xml", sitemap, {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
     path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]

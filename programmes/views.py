@@ -4,7 +4,6 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
@@ -21,6 +20,7 @@ from .finder.index import in_order
 from .finder.search_log import SearchMade, records_searches
 from .finder.vocabulary import acronyms
 from .formatting import explain_acronyms, render_markdown
+from .health import DATABASE
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 from .taking_part import london_today
 
@@ -316,11 +316,20 @@ def partner_detail(request, slug):
 @require_safe
 @never_cache  # a cached "ok" would hide an outage from the load balancer
 def healthz(request):
-    """200 when the app and its database answer; 503 when the database does not."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except Exception:  # any database failure means "not healthy"
-        return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
-    return HttpResponse("ok\n", content_type="text/plain")
+    """200 when the app can serve and save the catalogue; 503 with a one-line
+    reason otherwise, within 2 seconds whatever the database does (the probe
+    runs in its own thread: programmes/health.py)."""
+    health = DATABASE.health()
+    if health.ok:
+        return HttpResponse("ok\n", content_type="text/plain")
+    response = HttpResponse(f"{health.reason}\n", status=503, content_type="text/plain")
+    response._has_been_logged = True  # the fault log names it once a minute
+    return response
+
+
+@require_safe
+@never_cache
+def healthz_live(request):
+    """200 while the process runs, without asking the database: "restart me" is
+    this one failing, "take me out of rotation" is /healthz failing."""
+    return HttpResponse("alive\n", content_type="text/plain")

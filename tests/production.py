@@ -55,7 +55,8 @@ def manage(*args, env=None, timeout=120):
     )
 
 
-GUNICORN = [str(BIN / "gunicorn"), "lwrs_site.wsgi"]
+# As `make serve` and the README run it: with gunicorn.conf.py (threaded workers, timeouts).
+GUNICORN = [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "lwrs_site.wsgi"]
 if hasattr(gunicorn.config, "ControlSocketDisable"):
     # Newer gunicorns open a control socket in $HOME: a test server needs none.
     GUNICORN.append("--no-control-socket")

@@ -57,8 +57,49 @@ def test_postgresql_connections_are_reused_and_fail_fast():
     url = "postgres://lwrs@db.internal:5432/lwrs"
     assert settings_value("settings.DATABASES['default']['CONN_MAX_AGE']", DATABASE_URL=url) == "60"
     options = settings_value("settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
-    assert options == "{'connect_timeout': 5}"
-    custom = settings_value(
-        "settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url + "?connect_timeout=2"
+    assert options == "{'connect_timeout': 3, 'options': '-c statement_timeout=5000'}"
+    assert settings_value("settings.DATABASE_CALL_TIMEOUT", DATABASE_URL=url) == "7.0"
+    assert (
+        settings_value("settings.DATABASES['default']['ENGINE']", DATABASE_URL=url)
+        == "lwrs_site.db.postgresql"
     )
-    assert custom == "{'connect_timeout': 2}"
+
+
+@pytest.mark.parametrize(
+    ("url_options", "env", "expected"),
+    [
+        (
+            "?connect_timeout=2&statement_timeout=4",
+            {},
+            "{'connect_timeout': 2, 'options': '-c statement_timeout=4000'}",
+        ),
+        (
+            "",
+            {"DJANGO_DB_CONNECT_TIMEOUT": "10", "DJANGO_DB_STATEMENT_TIMEOUT": "0.5"},
+            "{'connect_timeout': 10, 'options': '-c statement_timeout=500'}",
+        ),
+        ("?statement_timeout=0", {}, "{'connect_timeout': 3}"),
+        (
+            "?options=-c%20statement_timeout%3D9s",
+            {},
+            "{'options': '-c statement_timeout=9s', 'connect_timeout': 3}",
+        ),
+    ],
+)
+def test_database_timeouts_are_set_in_the_url_or_the_environment(url_options, env, expected):
+    url = "postgres://lwrs@db.internal:5432/lwrs" + url_options
+    options = settings_value("settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url, **env)
+    assert options == expected
+
+
+def test_a_bad_timeout_is_refused():
+    result = manage("check", env=production_env(DJANGO_DB_STATEMENT_TIMEOUT="soon"))
+    assert result.returncode != 0
+    assert "DJANGO_DB_STATEMENT_TIMEOUT must be a number of seconds" in result.stderr
+
+
+def test_sqlite_waits_for_locks_and_has_the_deadline_too(tmp_path):
+    url = f"sqlite:///{tmp_path}/db.sqlite3"
+    options = settings_value("settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
+    assert options == "{'timeout': 5.0}"
+    assert settings_value("settings.DATABASE_CALL_TIMEOUT", DATABASE_URL=url) == "7.0"
