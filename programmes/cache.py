@@ -35,7 +35,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
 from django.utils.cache import patch_vary_headers, set_response_etag
 
-from lwrs_site.db import deadline
+from lwrs_site.db import deadline, refused
 
 from .health import DATABASE, is_outage
 from .models import CatalogueVersion
@@ -157,7 +157,7 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         version = _read_version(request)
         if version is None:
-            return _stale_or_unavailable(request)
+            return _stale_or_unavailable(request, view, args, kwargs)
         request.catalogue_version = version  # the finder's index reads it too
         key = _key(request, version)
         entry = cache.get(key)
@@ -168,7 +168,7 @@ def cache_public_page(view):
                 if not is_outage(error):
                     raise
                 DATABASE.failed(error, request.path)
-                return _stale_or_unavailable(request)
+                return _stale_or_unavailable(request, view, args, kwargs)
             if not _cacheable(request, response):
                 return response
             entry = _entry(response)
@@ -211,13 +211,19 @@ def _read_version(request):
     return version
 
 
-def _stale_or_unavailable(request):
+def _stale_or_unavailable(request, view, args, kwargs):
     """The page as cached under the last version this worker read, marked stale:
     it is what the catalogue was at the last change this worker saw, never older.
-    A page not cached then gets the 503 page."""
-    entry = cache.get(_key(request, _Seen.version)) if _Seen.version else None
+    A page not cached is rendered without the database if it can be (a catalogue
+    page: from the finder's index, still in memory under that version); any other
+    gets the 503 page."""
+    if _Seen.version is None:
+        return DATABASE.unavailable()
+    key = _key(request, _Seen.version)
+    entry = cache.get(key) or _render_without_database(request, view, args, kwargs)
     if entry is None:
         return DATABASE.unavailable()
+    cache.set(key, entry, PAGE_SECONDS)
     DATABASE.served_stale()
     response = _response(entry, request)
     # Age: how long since this page was last known current (its version read).
@@ -227,3 +233,18 @@ def _stale_or_unavailable(request):
     # come back as soon as the database does.
     response["Cache-Control"] = f"max-age={STALE_MAX_AGE}"
     return response
+
+
+def _render_without_database(request, view, args, kwargs):
+    """The page rendered as of the last version read, with every database call
+    refused at once: what needs only in-memory state (the finder's index
+    labelled with that version) renders; anything else gives None."""
+    request.catalogue_version = _Seen.version
+    try:
+        with refused("the database is not answering: rendering from memory"):
+            response = view(request, *args, **kwargs)
+    except Exception as error:
+        if not is_outage(error):
+            raise
+        return None
+    return _entry(response) if _cacheable(request, response) else None

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 from .cache import cache_public_page
 from .finder import Finder
 from .finder.form import AVAILABILITY_OPTIONS
-from .finder.index import in_order
 from .finder.search_log import SearchMade, records_searches
 from .finder.vocabulary import acronyms
 from .formatting import explain_acronyms, render_markdown
@@ -208,8 +207,10 @@ def _search_links(params, finder):
 def programme_list(request):
     finder = Finder(request.GET, version=getattr(request, "catalogue_version", None))
     page = Paginator(finder.pks(), PAGE_SIZE).get_page(_page_number(request.GET.get("page")))
-    page.object_list = in_order(Programme.objects.published(), page.object_list)
-    cards = [(programme, finder.card_facts(programme)) for programme in page.object_list]
+    # The cards come from the finder's index: no query, and the page renders even
+    # while the database does not answer (programmes/cache.py).
+    page.object_list = finder.cards(page.object_list)
+    cards = [(card, finder.card_facts(card)) for card in page.object_list]
     facets = finder.facets()
     labels = {facet.name: facet.legend for facet in facets}
     selected = [

@@ -179,3 +179,20 @@ def test_fault_log_says_each_fault_once_a_minute(caplog):
         "Something else",
         "Database unavailable: OperationalError: gone (11 times since the last report)",
     ]
+
+
+def test_a_catalogue_view_never_cached_renders_from_the_finders_index(client, catalogue):
+    """The finder's index, in memory under the last version read, holds all a catalogue
+    page shows: a search nobody made before still gets its results while the database
+    does not answer (marked stale), where a programme page not cached gets the 503 page."""
+    client.get("/programmes/")  # this worker has read the version and built its index
+    with table_gone(CatalogueVersion):
+        response = client.get("/programmes/", {"q": "dashboard", "tag": "wres"})
+        programme = client.get("/programmes/white-allies-programme/")
+    assert response.status_code == 200
+    assert response["Warning"] == '110 - "Response is stale"'
+    html = response.content.decode()
+    assert "<strong>1 programme</strong>" in html
+    assert ">EDI Insights &amp; Analytics</a>" in html
+    assert "<dt>Availability:</dt>" in html  # the card's facts, from the index too
+    assert programme.status_code == 503

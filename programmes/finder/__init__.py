@@ -183,6 +183,11 @@ class Finder:
             for value in self.form.value(name)
         ]
 
+    def cards(self, pks):
+        """The result cards (index.Card) of these programmes, from the index: no query."""
+        index = self.index
+        return [index.cards[index.position_of[pk]] for pk in pks]
+
     def card_facts(self, programme):
         """What a result card says about taking part: its availability today, who it
         is for, and how it is delivered and what it costs, where known."""

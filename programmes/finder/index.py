@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from django.db.models import Value
+from django.urls import reverse
 
 from ..cache import catalogue_version
 from ..collation import a_to_z
@@ -84,6 +85,34 @@ ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 # query parameters (SQLite's is 32,766).
 FETCH_BY_ID_LIMIT = 1000
 READ_CHUNK = 2000  # rows read at a time when building the index
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """What a result card shows of a programme, kept in the index: the catalogue
+    page renders from the index alone, with no query for its 20 programmes (and
+    so even while the database does not answer: programmes/cache.py)."""
+
+    pk: int
+    title: str
+    slug: str
+    summary: str
+    kind: str
+    delivery: str
+    cost: str
+
+    def get_absolute_url(self):
+        return reverse("programmes:detail", args=[self.slug])
+
+    def get_kind_display(self):
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    def get_delivery_display(self):
+        return DELIVERY_LABELS.get(self.delivery, self.delivery)
+
+
+KIND_LABELS = dict(Programme.Kind.choices)
+DELIVERY_LABELS = dict(Programme.Delivery.choices)
 
 
 def bitset(positions, size):
@@ -163,6 +192,7 @@ class CatalogueIndex:
     word_counts: dict  # word -> how many programmes have it anywhere
     acronyms: set  # words titles and names write in capitals ("wres", "icb")
     position_of: dict  # programme primary key -> position
+    cards: list  # position -> what its result card shows (a Card)
     availability: list  # position -> its taking_part.AvailabilityNow today
     audience_names: list  # position -> the names of its audiences, A to Z
     _by_initial: dict | None = None  # words by first letter, for spelling correction
@@ -220,6 +250,7 @@ class CatalogueIndex:
             Programme.objects.published()
             .values_list(
                 "pk",
+                "slug",
                 "title",
                 "summary",
                 "body",
@@ -239,13 +270,16 @@ class CatalogueIndex:
         status_labels = dict(Programme.Status.choices)
         kind_labels = dict(Programme.Kind.choices)
         delivery_labels = dict(Programme.Delivery.choices)
-        pks, dates, chosen_availability, ended = [], [], [], []
+        pks, dates, chosen_availability, ended, cards = [], [], [], [], []
         text = {place: [] for place in PLACES}
         members = {"status": defaultdict(list), "kind": defaultdict(list)}
         for i, row in enumerate(rows.iterator(chunk_size=READ_CHUNK)):
-            pk, title, summary, body, keywords, status, kind, delivery, cost, choice = row[:10]
-            taking_part, when = row[10:-3], row[-3:]
+            pk, slug, title, summary, body, keywords, status, kind, delivery, cost, choice = row[
+                :11
+            ]
+            taking_part, when = row[11:-3], row[-3:]
             pks.append(pk)
+            cards.append(Card(pk, title, slug, summary, kind, delivery, cost))
             dates.append(when)  # launched, updated, created
             chosen_availability.append(choice)
             ended.append(status == Programme.Status.ENDED)
@@ -353,6 +387,7 @@ class CatalogueIndex:
             word_counts=word_counts,
             acronyms=acronyms,
             position_of=position,
+            cards=cards,
             availability=availability_now,
             audience_names=[sorted(names, key=a_to_z) for names in audience_names],
         )
