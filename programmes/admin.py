@@ -7,12 +7,16 @@ who changed what, and old web addresses keep redirecting.
 """
 
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
@@ -29,6 +33,7 @@ from .admin_forms import (
 from .admin_preview import preview_programme
 from .admin_revisions import CatalogueHistoryAdmin, RowsStillThere
 from .finder.vocabulary import acronyms
+from .two_factor import reset_devices
 from .models import (
     Audience,
     Contact,
@@ -43,6 +48,54 @@ from .models import (
 )
 
 admin.site.login_form = SignInForm
+
+# django-otp's own device pages would show each person's secret keys to superusers;
+# resetting someone's two-factor sign-in from the Users list is all the team needs.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+class EditorAdmin(UserAdmin):
+    """Accounts (superusers only): with whether two-factor sign-in is set up, and a reset."""
+
+    list_display = [*UserAdmin.list_display, "two_factor"]
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                has_authenticator=models.Exists(
+                    TOTPDevice.objects.filter(user=models.OuterRef("pk"), confirmed=True)
+                )
+            )
+        )
+
+    @admin.display(description="two-factor sign-in", boolean=True, ordering="has_authenticator")
+    def two_factor(self, obj):
+        return obj.has_authenticator
+
+    @admin.action(
+        description="Reset two-factor sign-in (they set it up again at their next sign-in)",
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset)
+        reset_devices(users)
+        for user in users:
+            self.log_change(request, user, "Reset two-factor sign-in.")
+        names = ", ".join(u.get_username() for u in users)
+        self.message_user(
+            request,
+            f"Reset two-factor sign-in for {names}: each sets up an authenticator app again "
+            "at their next sign-in, and any page they have open asks them to.",
+        )
+
+
+admin.site.unregister(User)
+admin.site.register(User, EditorAdmin)
 
 
 class HttpsURLs:

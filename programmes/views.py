@@ -19,6 +19,7 @@ from .finder.index import in_order
 from .finder.search_log import SearchMade, records_searches
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 from .taking_part import london_today
+from .two_factor import is_verified
 
 PAGE_SIZE = 20
 PAST_DATES_SHOWN = 5  # the rest are in the programme's calendar file
@@ -122,7 +123,8 @@ def _taking_part(programme):
 
 def _can_preview(request):
     """Editors may see drafts; the public may not."""
-    return request.user.is_authenticated and request.user.has_perm("programmes.view_programme")
+    # Both steps of signing in: a password alone shows no draft (programmes/two_factor.py).
+    return is_verified(request.user) and request.user.has_perm("programmes.view_programme")
 
 
 @require_safe

@@ -18,6 +18,7 @@ from programmes.models import (
     VocabularyGroup,
 )
 from tests.adminform import admin_form_data
+from tests.conftest import sign_in
 
 NOT_SAVED = "Not saved: Edna Editor saved this"
 
@@ -37,8 +38,8 @@ def sam(editor):
 def two_editors(editor, sam):
     """Edna and Sam, each signed in in a browser of their own."""
     edna_browser, sam_browser = Client(), Client()
-    edna_browser.force_login(editor)
-    sam_browser.force_login(sam)
+    sign_in(edna_browser, editor)
+    sign_in(sam_browser, sam)
     return edna_browser, sam_browser
 
 
