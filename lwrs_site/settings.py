@@ -284,6 +284,14 @@ PUBLIC_PAGE_CACHE = True
 SEARCH_LOG_FLUSH_SECONDS = 60
 SEARCH_LOG_MAX_PENDING = 500
 
+# The link check (manage.py check_links, programmes/link_checks.py).
+LINK_CHECK_TIMEOUT = 10  # seconds for each request
+LINK_CHECK_WORKERS = 4  # sites visited at once (one request at a time to each)
+LINK_CHECK_PAUSE = 1  # seconds between two requests to the same site
+LINK_CHECK_USER_AGENT = "LWRS programmes link check (London.RaceStrategy@nhs.net)"
+# Never visit addresses on a private network (the checker is no way into ours).
+LINK_CHECK_PRIVATE_ADDRESSES = False
+
 SITE_NAME = "LWRS programmes"
 TEAM_EMAIL = "London.RaceStrategy@nhs.net"
 

@@ -16,6 +16,7 @@ class CatalogueAdminConfig(AdminConfig):
 
     default_site = "programmes.admin_site.CatalogueAdminSite"
 
+
 # Admin sections as editors call them (app label -> title); taggit's tags are the
 # catalogue's topics, listed with the rest of the catalogue.
 SECTION_TITLES = {"programmes": "Catalogue", "auth": "Accounts and permissions"}

@@ -36,6 +36,8 @@ class ProgrammesConfig(AppConfig):
                 # The vocabulary changes what searches find: the finder's index
                 # reads it, and cached result pages show it.
                 models.VocabularyGroup,
+                # The review interval changes each page's "Next review due".
+                models.CatalogueSettings,
             ],
             [models.Programme.audiences.through, models.Programme.contacts.through],
         )

@@ -236,7 +236,9 @@ def programme_detail(request, slug):
     visible = Programme.objects.all() if _can_preview(request) else Programme.objects.published()
     # Six queries on a miss (tests/test_query_counts.py): the catalogue version,
     # this row, its labels, its contacts and links, its key dates, related programmes.
-    programme = visible.select_related("replaced_by").filter(slug=slug).first()
+    programme = (
+        visible.select_related("replaced_by").with_review_interval().filter(slug=slug).first()
+    )
     if programme is None:
         # An address it had before still works: one permanent hop to today's.
         old = ProgrammeSlug.objects.filter(slug=slug, programme__in=visible).select_related(

@@ -149,6 +149,9 @@ def editor(db):
         import_module("programmes.migrations.0007_taking_part").let_editors_keep_key_dates(
             apps, None
         )
+        import_module(
+            "programmes.migrations.0011_catalogue_settings_and_link_checks"
+        ).settings_row_and_editors_permissions(apps, None)
     user.groups.add(Group.objects.get(name="Catalogue editors"))
     return user
 

@@ -21,7 +21,9 @@ LONDON = zoneinfo.ZoneInfo("Europe/London")
 
 
 def _sign_in(client, username, password, ip="10.0.0.1", **headers):
-    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **headers)
+    return client.post(
+        LOGIN, {"username": username, "password": password}, REMOTE_ADDR=ip, **headers
+    )
 
 
 def _via_proxy(client, username, password, forwarded_for):

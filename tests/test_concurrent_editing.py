@@ -128,7 +128,7 @@ def test_tags_and_relations_changed_by_another_editor_are_not_reverted(
     response = sam.post(url, admin_form_data(sam_page, title="Retitled by Sam"))
     assert response.status_code == 200
     message = errors_of(response)
-    assert "They changed Tags: “leadership, WRES” → “leadership, mentoring, WRES”" in message
+    assert "They changed Topics: “leadership, WRES” → “leadership, mentoring, WRES”" in message
     assert "They changed Audiences: “Line managers and supervisors” → “Senior leaders”" in message
     assert sam.post(url, admin_form_data(response)).status_code == 302
     programme.refresh_from_db()

@@ -45,7 +45,9 @@ def authenticator(editor):
 
 
 def _errors(response):
-    return " ".join(re.findall(r'class="errornote"[^>]*>(.*?)</p>', response.content.decode(), re.S))
+    return " ".join(
+        re.findall(r'class="errornote"[^>]*>(.*?)</p>', response.content.decode(), re.S)
+    )
 
 
 # --- the whole sign-in ------------------------------------------------------------------
@@ -144,7 +146,10 @@ def test_the_next_page_survives_the_second_step_but_never_leaves_the_site(
     change = f"/admin/programmes/programme/{programme.pk}/change/"
     _password(client, next_url=change)
     step = client.get(change)
-    assert step["Location"] == f"{VERIFY}?next=%2Fadmin%2Fprogrammes%2Fprogramme%2F{programme.pk}%2Fchange%2F"
+    assert (
+        step["Location"]
+        == f"{VERIFY}?next=%2Fadmin%2Fprogrammes%2Fprogramme%2F{programme.pk}%2Fchange%2F"
+    )
     done = _code(client, _app_code(authenticator), next_url=change)
     assert done["Location"] == change
     client.logout()
@@ -181,9 +186,7 @@ def test_first_sign_in_sets_up_the_app_then_shows_recovery_codes_once(client, ed
     assert "That code is not right" in _errors(wrong)
     device.refresh_from_db()
     device.throttle_reset()
-    done = client.post(
-        SET_UP, {"code": _app_code(device), "next": "/admin/programmes/programme/"}
-    )
+    done = client.post(SET_UP, {"code": _app_code(device), "next": "/admin/programmes/programme/"})
     assert done.status_code == 302
     assert done["Location"] == f"{CODES}?next=%2Fadmin%2Fprogrammes%2Fprogramme%2F"
     device.refresh_from_db()
@@ -371,4 +374,3 @@ def test_signing_out_from_the_second_step(client, editor, authenticator):
     assert "Signed in as edna" in page
     client.post("/admin/logout/")
     assert client.get(VERIFY)["Location"].startswith("/admin/login/")
-
