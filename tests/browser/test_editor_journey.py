@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
+from tests.browser.signing_in import sign_in
+
 pytestmark = pytest.mark.browser
 
 # --- The journey ----------------------------------------------------------------
@@ -19,10 +20,7 @@ pytestmark = pytest.mark.browser
 def _sign_in(page, site, username):
     page.goto(site.url("/admin/"))
     assert "/admin/login/" in page.url
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    sign_in(page, site, username)
 
 
 def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, editor):
