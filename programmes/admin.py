@@ -596,7 +596,24 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class CatalogueTagAdmin(ProgrammeCountMixin, CatalogueHistoryAdmin, TagAdmin):
-    list_display = ["name", "slug", "programme_count"]
+    list_display = ["name", "web_address", "programme_count"]
+
+    @admin.display(description="web address", ordering="slug")
+    def web_address(self, obj):
+        return obj.slug
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "slug" in form.base_fields:  # taggit's own field, named as editors say it
+            form.base_fields["slug"].label = "Web address"
+            form.base_fields["slug"].help_text = (
+                "Used in the catalogue's filter links, e.g. /programmes/?tag=wres. Filled in "
+                "from the name."
+            )
+        if "name" in form.base_fields:
+            form.base_fields["name"].help_text = "The topic as staff see it, e.g. “WRES”."
+        return form
+
     inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
     programme_relation = "programmes_taggedprogramme_items"
 

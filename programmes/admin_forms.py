@@ -98,6 +98,7 @@ class ProgrammeAdminForm(forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.order_by("name"),
         required=False,
+        label="Topics",
         help_text="Start typing to find a topic already in use.",
         widget=AutocompleteSelectMultiple(Programme._meta.get_field("tags"), admin.site),
     )

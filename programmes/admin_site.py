@@ -19,7 +19,11 @@ class CatalogueAdminConfig(AdminConfig):
 
 # Admin sections as editors call them (app label -> title); taggit's tags are the
 # catalogue's topics, listed with the rest of the catalogue.
-SECTION_TITLES = {"programmes": "Catalogue", "auth": "Accounts and permissions"}
+SECTION_TITLES = {
+    "programmes": "Catalogue",
+    "auth": "Accounts and permissions",
+    "axes": "Sign-in attempts and lockouts",
+}
 MOVED_INTO_CATALOGUE = {"taggit"}
 
 

@@ -45,7 +45,10 @@ class Audience(models.Model):
         max_length=100, unique=True, help_text="Who it is for, e.g. “Line managers”."
     )
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Used in filter links. Filled in from the name."
+        "web address",
+        max_length=100,
+        unique=True,
+        help_text="Used in filter links. Filled in from the name.",
     )
 
     history = HistoricalRecords()
@@ -79,6 +82,7 @@ class Partner(models.Model):
         max_length=200, help_text="The organisation’s full name, as it writes it."
     )
     slug = models.SlugField(
+        "web address",
         max_length=200,
         unique=True,
         help_text="The end of the partner’s web address. Filled in from the name.",

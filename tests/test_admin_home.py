@@ -186,3 +186,38 @@ def test_the_home_page_costs_a_fixed_number_of_queries(
     with django_assert_num_queries(22):
         response = editor_client.get(HOME)
     assert response.status_code == 200
+
+
+def _visible_text(html):
+    import re
+
+    html = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def test_editors_words_not_developers(editor_client, admin_client, programme):
+    from taggit.models import Tag
+
+    tag = Tag.objects.get(name="WRES")
+    pages = [
+        "/admin/",
+        "/admin/taggit/tag/",
+        f"/admin/taggit/tag/{tag.pk}/change/",
+        f"/admin/programmes/programme/{programme.pk}/change/",
+        "/admin/programmes/programme/",
+    ]
+    for client in (editor_client, admin_client):
+        for path in pages:
+            text = _visible_text(client.get(path).content.decode())
+            for word in ["Taggit", "TAGGIT", "Tagged items", "Slug", "Kind:", "OTP_", "Otp_"]:
+                assert word not in text, (path, word)
+    form = _visible_text(
+        editor_client.get(f"/admin/programmes/programme/{programme.pk}/change/").content.decode()
+    )
+    assert "Web address:" in form
+    assert f"Its full address now: http://testserver/programmes/{programme.slug}/" in form
+    assert "Topics:" in form
+    assert "Format:" in form
+    home = _visible_text(admin_client.get("/admin/").content.decode())
+    assert "Accounts and permissions" in home
+    assert "Topics" in home

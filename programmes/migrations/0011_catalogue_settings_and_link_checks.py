@@ -274,5 +274,26 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['broken', 'url'], name='link_check_broken')],
             },
         ),
+        migrations.AlterField(
+            model_name='audience',
+            name='slug',
+            field=models.SlugField(help_text='Used in filter links. Filled in from the name.', max_length=100, unique=True, verbose_name='web address'),
+        ),
+        migrations.AlterField(
+            model_name='historicalaudience',
+            name='slug',
+            field=models.SlugField(help_text='Used in filter links. Filled in from the name.', max_length=100, verbose_name='web address'),
+        ),
+        migrations.AlterField(
+            model_name='historicalpartner',
+            name='slug',
+            field=models.SlugField(help_text='The end of the partner’s web address. Filled in from the name.', max_length=200, verbose_name='web address'),
+        ),
+        migrations.AlterField(
+            model_name='partner',
+            name='slug',
+            field=models.SlugField(help_text='The end of the partner’s web address. Filled in from the name.', max_length=200, unique=True, verbose_name='web address'),
+        ),
+    
         migrations.RunPython(settings_row_and_editors_permissions, migrations.RunPython.noop),
     ]
