@@ -62,3 +62,18 @@ def test_postgresql_connections_are_reused_and_fail_fast():
         "settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url + "?connect_timeout=2"
     )
     assert custom == "{'connect_timeout': 2}"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("two", "must be a whole number"), ("0", "must be 1 or more")],
+)
+def test_the_trusted_proxy_count_must_make_sense(value, message):
+    result = manage("check", env=production_env(DJANGO_TRUSTED_PROXY_COUNT=value))
+    assert result.returncode != 0
+    assert f"DJANGO_TRUSTED_PROXY_COUNT {message}" in result.stderr
+
+
+def test_the_trusted_proxy_count_is_read():
+    assert settings_value("settings.TRUSTED_PROXY_COUNT") == "1"
+    assert settings_value("settings.TRUSTED_PROXY_COUNT", DJANGO_TRUSTED_PROXY_COUNT="2") == "2"
