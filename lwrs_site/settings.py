@@ -73,7 +73,8 @@ SECURE_SSL_REDIRECT = BEHIND_TLS_PROXY
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/live$"]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with the catalogue's own site: it asks for the second factor.
+    "programmes.admin_site.CatalogueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "programmes",
 ]
@@ -97,7 +101,10 @@ MIDDLEWARE = [
     "django.middleware.http.ConditionalGetMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Staff who signed in with a password only reach the second step (programmes/two_factor.py).
+    "programmes.two_factor.second_factor_required",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -285,9 +292,25 @@ AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-if BEHIND_TLS_PROXY:
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# The message names the time to try again (programmes/two_factor.py).
+AXES_LOCKOUT_CALLABLE = "programmes.two_factor.locked_out"
+# Failures count against the address the trusted proxy saw (programmes/client_address.py).
+AXES_CLIENT_IP_CALLABLE = "programmes.client_address.client_address"
+# How many proxies in front of the app append to X-Forwarded-For (a load balancer: 1;
+# a CDN in front of it: 2). Read only when DJANGO_BEHIND_TLS_PROXY is on.
+try:
+    TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "1"))
+except ValueError as error:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be a whole number") from error
+if TRUSTED_PROXY_COUNT < 1:
+    raise ImproperlyConfigured("DJANGO_TRUSTED_PROXY_COUNT must be 1 or more")
+
+# --- Two-factor sign-in (django-otp) -------------------------------------------
+
+# The name authenticator apps show beside the six-digit code.
+OTP_TOTP_ISSUER = "LWRS programmes"
+# How many single-use recovery codes an editor gets.
+OTP_RECOVERY_CODES = 10
 
 # --- Logging ---------------------------------------------------------------
 
@@ -325,6 +348,14 @@ PUBLIC_PAGE_CACHE = True
 # Searches are counted in memory and written at most this often (programmes/finder/search_log.py).
 SEARCH_LOG_FLUSH_SECONDS = 60
 SEARCH_LOG_MAX_PENDING = 500
+
+# The link check (manage.py check_links, programmes/link_checks.py).
+LINK_CHECK_TIMEOUT = 10  # seconds for each request
+LINK_CHECK_WORKERS = 4  # sites visited at once (one request at a time to each)
+LINK_CHECK_PAUSE = 1  # seconds between two requests to the same site
+LINK_CHECK_USER_AGENT = "LWRS programmes link check (London.RaceStrategy@nhs.net)"
+# Never visit addresses on a private network (the checker is no way into ours).
+LINK_CHECK_PRIVATE_ADDRESSES = False
 
 SITE_NAME = "LWRS programmes"
 TEAM_EMAIL = "London.RaceStrategy@nhs.net"

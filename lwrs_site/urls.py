@@ -1,10 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "LWRS programmes: editing"
-admin.site.site_title = "LWRS programmes admin"
-admin.site.index_title = "Catalogue"
-
+# The admin's titles, sign-in and home page: programmes/admin_site.py.
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),

@@ -6,13 +6,20 @@ its page. Every save goes through the model's save() so edit history records
 who changed what, and old web addresses keep redirecting.
 """
 
+import datetime
+
 from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
@@ -28,11 +35,14 @@ from .admin_forms import (
 )
 from .admin_preview import preview_programme
 from .admin_revisions import CatalogueHistoryAdmin, RowsStillThere
+from .content_checks import check_programme
 from .finder.vocabulary import acronyms
 from .models import (
     Audience,
+    CatalogueSettings,
     Contact,
     KeyDate,
+    LinkCheck,
     Partner,
     Programme,
     ProgrammeLink,
@@ -40,9 +50,62 @@ from .models import (
     ProgrammeSlug,
     SearchCount,
     VocabularyGroup,
+    review_interval_months,
 )
+from .two_factor import reset_devices
+
+# "Due soon" on the home page and in the programme list's review filter.
+REVIEW_SOON_DAYS = 30
 
 admin.site.login_form = SignInForm
+
+# django-otp's own device pages would show each person's secret keys to superusers;
+# resetting someone's two-factor sign-in from the Users list is all the team needs.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+class EditorAdmin(UserAdmin):
+    """Accounts (superusers only): with whether two-factor sign-in is set up, and a reset."""
+
+    list_display = [*UserAdmin.list_display, "two_factor"]
+    actions = ["reset_two_factor"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                has_authenticator=models.Exists(
+                    TOTPDevice.objects.filter(user=models.OuterRef("pk"), confirmed=True)
+                )
+            )
+        )
+
+    @admin.display(description="two-factor sign-in", boolean=True, ordering="has_authenticator")
+    def two_factor(self, obj):
+        return obj.has_authenticator
+
+    @admin.action(
+        description="Reset two-factor sign-in (they set it up again at their next sign-in)",
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        users = list(queryset)
+        reset_devices(users)
+        for user in users:
+            self.log_change(request, user, "Reset two-factor sign-in.")
+        names = ", ".join(u.get_username() for u in users)
+        self.message_user(
+            request,
+            f"Reset two-factor sign-in for {names}: each sets up an authenticator app again "
+            "at their next sign-in, and any page they have open asks them to.",
+        )
+
+
+admin.site.unregister(User)
+admin.site.register(User, EditorAdmin)
 
 
 class HttpsURLs:
@@ -112,22 +175,94 @@ class ProgrammeSlugInline(admin.TabularInline):
 
 
 class NeedsReviewFilter(admin.SimpleListFilter):
+    """Due for review by the team's interval (Catalogue settings), as on the home page."""
+
     title = "review"
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
+        self.months = months = review_interval_months()
         return [
-            ("needed", "Needs review (not reviewed for 12 months)"),
-            ("done", "Reviewed in the last 12 months"),
+            ("needed", f"Due for review (not reviewed for {months} months)"),
+            ("soon", f"Due in the next {REVIEW_SOON_DAYS} days"),
+            ("done", f"Reviewed in the last {months} months"),
         ]
 
     def queryset(self, request, queryset):
-        stale = Programme.objects.needs_review(timezone.localdate())
+        if self.value() not in ("needed", "soon", "done"):
+            return queryset
+        today = timezone.localdate()
+        months = self.months  # read once by lookups()
+        due = Programme.objects.needs_review(today, months)
         if self.value() == "needed":
-            return queryset.filter(pk__in=stale.values("pk"))
+            return queryset.filter(pk__in=due.values("pk"))
+        if self.value() == "soon":
+            soon = Programme.objects.needs_review(
+                today + datetime.timedelta(days=REVIEW_SOON_DAYS), months
+            )
+            return queryset.filter(pk__in=soon.values("pk")).exclude(pk__in=due.values("pk"))
         if self.value() == "done":
-            return queryset.exclude(pk__in=stale.values("pk"))
+            return queryset.exclude(pk__in=due.values("pk"))
         return queryset
+
+
+class KeyDatesFilter(admin.SimpleListFilter):
+    """Key dates coming up or just passed, as on the home page (programmes/admin_home.py)."""
+
+    title = "key dates"
+    parameter_name = "dates"
+
+    def lookups(self, request, model_admin):
+        from .admin_home import SOON_DAYS
+
+        return [
+            ("coming", f"Coming up in the next {SOON_DAYS} days"),
+            ("passed", f"Passed in the last {SOON_DAYS} days"),
+        ]
+
+    def queryset(self, request, queryset):
+        from .admin_home import dates_coming, dates_passed
+
+        today = timezone.localdate()
+        if self.value() == "coming":
+            return queryset.filter(pk__in=dates_coming(today).values("programme"))
+        if self.value() == "passed":
+            return queryset.filter(pk__in=dates_passed(today).values("programme"))
+        return queryset
+
+
+class BrokenLinksFilter(admin.SimpleListFilter):
+    """Published programmes linking to a page the link check found broken."""
+
+    title = "links"
+    parameter_name = "links"
+
+    def lookups(self, request, model_admin):
+        return [("broken", "With a broken link")]
+
+    def queryset(self, request, queryset):
+        from .link_checks import broken_links
+
+        if self.value() == "broken":
+            ids = {p.pk for _check, programmes in broken_links() for p in programmes}
+            return queryset.filter(pk__in=ids)
+        return queryset
+
+
+def _warnings_list(items):
+    if not items:
+        return "None found."
+    return format_html(
+        '<ul class="content-checks">{}</ul>',
+        format_html_join("", "<li>{}</li>", ((i,) for i in items)),
+    )
+
+
+def programme_checks(programme):
+    """The content checks' warnings (programmes/content_checks.py) for a saved programme."""
+    meanings = acronyms([g.term_list() for g in VocabularyGroup.objects.all()])
+    links = [(link.label, link.url) for link in programme.links.all()]
+    return check_programme(programme, meanings, links)
 
 
 VERBS = {"+": "Added", "~": "Changed", "-": "Removed"}
@@ -202,18 +337,28 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         "kind",
         "is_published",
         NeedsReviewFilter,
+        KeyDatesFilter,
+        BrokenLinksFilter,
         "updated_at",
         "last_reviewed_on",
     ]
     search_fields = ["title", "summary", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["contacts", "audiences", "replaced_by"]
-    readonly_fields = ["created_at", "updated_at", "availability_today"]
+    readonly_fields = ["created_at", "updated_at", "availability_today", "checks", "links_checked"]
     inlines = [ProgrammePartnerInline, ProgrammeLinkInline, KeyDateInline, ProgrammeSlugInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body"]}),
+        (
+            "Checks",
+            {
+                "fields": ["checks", "links_checked"],
+                "description": "What the content checks and the daily link check found in "
+                "the saved version. They never stop you saving.",
+            },
+        ),
         (
             "About the programme",
             {"fields": ["status", "kind", "launched_on", "launch_precision", "audiences"]},
@@ -227,7 +372,7 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
                 "page offers “Ask the LWRS team” by email. Dates go under Key dates below.",
             },
         ),
-        ("Contacts and tags", {"fields": ["contacts", "tags", "new_tags", "search_keywords"]}),
+        ("Contacts and topics", {"fields": ["contacts", "tags", "new_tags", "search_keywords"]}),
         (
             "When it has ended",
             {
@@ -241,6 +386,53 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
         ),
     ]
+
+    @admin.display(description="content checks")
+    def checks(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the programme is saved."
+        return _warnings_list(programme_checks(obj))
+
+    @admin.display(description="broken links")
+    def links_checked(self, obj):
+        if obj is None or obj.pk is None:
+            return "Shown once the programme is saved."
+        from .link_checks import programme_urls
+
+        checks = LinkCheck.objects.filter(url__in=programme_urls(obj))
+        broken = [
+            format_html(
+                "{}: {} (since {})",
+                c.url,
+                c.outcome,
+                timezone.localtime(c.broken_since).strftime("%-d %B %Y") if c.broken_since else "",
+            )
+            for c in checks
+            if c.broken
+        ]
+        if not broken and not checks:
+            return "Not checked yet: links are checked once a day while the programme is published."
+        return _warnings_list(broken)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "slug" in form.base_fields:
+            start = request.build_absolute_uri("/programmes/")
+            now = f" Its full address now: {start}{obj.slug}/" if obj is not None and obj.pk else ""
+            form.base_fields["slug"].help_text = (
+                f"The end of the page’s address, after {start}: lower-case letters, numbers "
+                "and hyphens. Filled in from the title. Trusts link to it: if you change it, "
+                f"the old address keeps working and sends visitors here.{now}"
+            )
+        return form
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if getattr(request, "is_preview", False) or "_preview" in request.POST:
+            return
+        # Warnings, never errors: the save has happened.
+        for warning in programme_checks(form.instance):
+            self.message_user(request, f"Content check: {warning}", messages.WARNING)
 
     @admin.display(description="availability shown today")
     def availability_today(self, obj):
@@ -404,7 +596,24 @@ admin.site.unregister(Tag)
 
 @admin.register(Tag)
 class CatalogueTagAdmin(ProgrammeCountMixin, CatalogueHistoryAdmin, TagAdmin):
-    list_display = ["name", "slug", "programme_count"]
+    list_display = ["name", "web_address", "programme_count"]
+
+    @admin.display(description="web address", ordering="slug")
+    def web_address(self, obj):
+        return obj.slug
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "slug" in form.base_fields:  # taggit's own field, named as editors say it
+            form.base_fields["slug"].label = "Web address"
+            form.base_fields["slug"].help_text = (
+                "Used in the catalogue's filter links, e.g. /programmes/?tag=wres. Filled in "
+                "from the name."
+            )
+        if "name" in form.base_fields:
+            form.base_fields["name"].help_text = "The topic as staff see it, e.g. “WRES”."
+        return form
+
     inlines = []  # programmes' tags are in TaggedProgramme, not taggit's TaggedItem
     programme_relation = "programmes_taggedprogramme_items"
 
@@ -467,6 +676,42 @@ class SearchCountAdmin(admin.ModelAdmin):
     search_fields = ["query"]
     ordering = ["-week", "-searches", "query"]
     list_per_page = 100
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CatalogueSettings)
+class CatalogueSettingsAdmin(CatalogueHistoryAdmin):
+    """One record: the list opens it, and it is never added or deleted."""
+
+    fields = ["review_interval_months"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def changelist_view(self, request, extra_context=None):
+        settings_row = CatalogueSettings.load()
+        opts = self.model._meta
+        return HttpResponseRedirect(
+            reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[settings_row.pk])
+        )
+
+
+@admin.register(LinkCheck)
+class LinkCheckAdmin(admin.ModelAdmin):
+    """What the daily link check found (manage.py check_links): read only."""
+
+    list_display = ["url", "outcome", "broken", "checked_at", "broken_since"]
+    list_filter = ["broken"]
+    search_fields = ["url"]
+    ordering = ["-broken", "url"]
 
     def has_add_permission(self, request):
         return False

@@ -98,14 +98,15 @@ class ProgrammeAdminForm(forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.order_by("name"),
         required=False,
-        help_text="Start typing to find a tag already in use.",
+        label="Topics",
+        help_text="Start typing to find a topic already in use.",
         widget=AutocompleteSelectMultiple(Programme._meta.get_field("tags"), admin.site),
     )
     new_tags = forms.CharField(
-        label="Add new tags",
+        label="Add new topics",
         required=False,
         max_length=500,
-        help_text="Tags that are not in the list above yet, separated by commas, "
+        help_text="Topics that are not in the list above yet, separated by commas, "
         "e.g. “mentoring, nursing”.",
     )
 
@@ -129,7 +130,7 @@ class ProgrammeAdminForm(forms.ModelForm):
             "last_reviewed_on",
             *TAKING_PART_FIELDS,
         ]
-        labels = {"tags": "Tags"}
+        labels = {"tags": "Topics"}
         error_messages = {
             "slug": {
                 "invalid": "Use only lower-case letters, numbers and hyphens, e.g. my-programme."
@@ -245,12 +246,12 @@ class ProgrammeAdminForm(forms.ModelForm):
         for name in split_tag_snapshot(cleaned.get("new_tags") or ""):
             if len(name) > 100:
                 self.add_error(
-                    "new_tags", f"“{name[:30]}…” is too long for a tag: 100 characters at most."
+                    "new_tags", f"“{name[:30]}…” is too long for a topic: 100 characters at most."
                 )
                 return
             if not slugify(name):
                 self.add_error(
-                    "new_tags", f"“{name}” cannot be a tag: use letters or numbers in it."
+                    "new_tags", f"“{name}” cannot be a topic: use letters or numbers in it."
                 )
                 return
             if name.lower() in seen:

@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ProgrammesConfig(AppConfig):
@@ -13,6 +13,12 @@ class ProgrammesConfig(AppConfig):
             models,
         )
         from .cache import connect_signals
+
+        # Tags are "topics" to editors. Set on the running model only, not in its
+        # migrations' state (django-taggit's own), so no migration of taggit follows.
+        Tag._meta.verbose_name = "topic"
+        Tag._meta.verbose_name_plural = "topics"
+        apps.get_app_config("taggit").verbose_name = "Catalogue"
 
         # Any change to what public pages show makes every cached page stale.
         connect_signals(
@@ -30,6 +36,8 @@ class ProgrammesConfig(AppConfig):
                 # The vocabulary changes what searches find: the finder's index
                 # reads it, and cached result pages show it.
                 models.VocabularyGroup,
+                # The review interval changes each page's "Next review due".
+                models.CatalogueSettings,
             ],
             [models.Programme.audiences.through, models.Programme.contacts.through],
         )

@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 import simple_history
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -31,9 +32,10 @@ from .taking_part import (
     long_date,
 )
 
-# How long a page stays "reviewed": the admin's "Needs review" filter and the
-# page's "Next review due" both count from the last review.
-REVIEW_INTERVAL_MONTHS = 12
+# How long a page stays "reviewed" unless the EDI team sets another interval
+# (CatalogueSettings): the admin's "Needs review" filter and home page, and the
+# page's "Next review due", all count from the last review.
+REVIEW_INTERVAL_MONTHS = 6
 
 
 class Audience(models.Model):
@@ -43,7 +45,10 @@ class Audience(models.Model):
         max_length=100, unique=True, help_text="Who it is for, e.g. “Line managers”."
     )
     slug = models.SlugField(
-        max_length=100, unique=True, help_text="Used in filter links. Filled in from the name."
+        "web address",
+        max_length=100,
+        unique=True,
+        help_text="Used in filter links. Filled in from the name.",
     )
 
     history = HistoricalRecords()
@@ -77,12 +82,17 @@ class Partner(models.Model):
         max_length=200, help_text="The organisation’s full name, as it writes it."
     )
     slug = models.SlugField(
+        "web address",
         max_length=200,
         unique=True,
         help_text="The end of the partner’s web address. Filled in from the name.",
     )
     kind = models.CharField(
-        "kind of organisation", max_length=30, choices=Kind.choices, default=Kind.NHS_ORGANISATION
+        "kind of organisation",
+        max_length=30,
+        choices=Kind.choices,
+        default=Kind.NHS_ORGANISATION,
+        help_text="What sort of organisation it is. Shown on its page and in the partner list.",
     )
     website = models.URLField(blank=True, help_text="The partner’s own website, starting https://")
     description = models.TextField(blank=True, help_text="One or two sentences on who they are.")
@@ -238,12 +248,23 @@ class ProgrammeQuerySet(models.QuerySet):
         """What the public may see. Every public view, feed and sitemap starts here."""
         return self.filter(is_published=True)
 
-    def needs_review(self, today=None):
-        """Entries nobody has confirmed as still right for REVIEW_INTERVAL_MONTHS."""
+    def needs_review(self, today=None, months=None):
+        """Entries nobody has confirmed as still right for the team's review interval
+        (due today or overdue): never reviewed, or last reviewed on or before the day
+        that many months ago."""
         today = today or london_today()
-        cutoff = add_months(today, -REVIEW_INTERVAL_MONTHS)
+        cutoff = add_months(today, -(months or review_interval_months()))
         return self.filter(
-            models.Q(last_reviewed_on__isnull=True) | models.Q(last_reviewed_on__lt=cutoff)
+            models.Q(last_reviewed_on__isnull=True) | models.Q(last_reviewed_on__lte=cutoff)
+        )
+
+    def with_review_interval(self):
+        """Each row carries the team's review interval, read in the same query (the
+        programme page's query budget has no room for another)."""
+        return self.annotate(
+            review_interval=models.Subquery(
+                CatalogueSettings.objects.filter(pk=1).values("review_interval_months")[:1]
+            )
         )
 
 
@@ -281,11 +302,13 @@ class Programme(models.Model):
 
     title = models.CharField(max_length=200, help_text="The programme’s name, as staff know it.")
     slug = models.SlugField(
+        "web address",
         max_length=200,
         unique=True,
         help_text=(
-            "The end of the page’s web address. Filled in from the title. Trusts link to it: "
-            "if you change it, the old address keeps working and sends visitors here."
+            "The end of the page’s web address: lower-case letters, numbers and hyphens. "
+            "Filled in from the title. Trusts link to it: if you change it, the old address "
+            "keeps working and sends visitors here."
         ),
     )
     summary = models.TextField(
@@ -306,8 +329,20 @@ class Programme(models.Model):
             "that mean the same everywhere belong in the search vocabulary instead."
         ),
     )
-    status = models.CharField(max_length=20, choices=Status.choices, default=Status.IN_ACTION)
-    kind = models.CharField("format", max_length=20, choices=Kind.choices, default=Kind.TRAINING)
+    status = models.CharField(
+        max_length=20,
+        choices=Status.choices,
+        default=Status.IN_ACTION,
+        help_text="“In action”: running now. “Being developed”: not ready to join yet. "
+        "“Ended”: stopped; its page stays, saying where to go instead.",
+    )
+    kind = models.CharField(
+        "format",
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.TRAINING,
+        help_text="What sort of thing it is. Staff filter the catalogue by it.",
+    )
     audiences = models.ManyToManyField(
         Audience, blank=True, related_name="programmes", help_text="Who it is for."
     )
@@ -325,12 +360,17 @@ class Programme(models.Model):
         help_text="How much of the launch date is known: shown as “July 2021” for Month, “2021” for Year.",
     )
     partners = models.ManyToManyField(
-        Partner, through="ProgrammePartner", blank=True, related_name="programmes"
+        Partner,
+        through="ProgrammePartner",
+        blank=True,
+        related_name="programmes",
+        help_text="Organisations it works with, and how.",
     )
     contacts = models.ManyToManyField(
         Contact, blank=True, related_name="programmes", help_text="Who staff should contact."
     )
     tags = TaggableManager(
+        "topics",
         through="TaggedProgramme",
         blank=True,
         help_text="Topics staff might look for, e.g. WRES, recruitment, leadership. Separate with commas.",
@@ -339,7 +379,9 @@ class Programme(models.Model):
     # 918), so a copy of the tag names is kept here for history and revert.
     # The admin form sets it from the tags chosen (never typed by hand); it is
     # "editable" only so that the history page lists its changes.
-    tag_snapshot = models.TextField("tags", blank=True)
+    tag_snapshot = models.TextField(
+        "topics", blank=True, help_text="Set from the topics chosen, for the edit history."
+    )
     is_published = models.BooleanField(
         "published",
         default=False,
@@ -358,8 +400,12 @@ class Programme(models.Model):
         related_name="replaces",
         help_text="When it has ended: the programme that takes its place, if any.",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField("last updated", auto_now=True)
+    created_at = models.DateTimeField(
+        "added", auto_now_add=True, help_text="When it was added to the catalogue."
+    )
+    updated_at = models.DateTimeField(
+        "last updated", auto_now=True, help_text="When anyone last saved a change."
+    )
     last_reviewed_on = models.DateField(
         "last reviewed",
         null=True,
@@ -663,10 +709,15 @@ class Programme(models.Model):
 
     @property
     def review_due_on(self):
-        """When the entry should next be checked: REVIEW_INTERVAL_MONTHS after its last review."""
+        """When the entry should next be checked: the team's review interval after its
+        last review (read with the row by with_review_interval(), or asked for)."""
         if not self.last_reviewed_on:
             return None
-        return add_months(self.last_reviewed_on, REVIEW_INTERVAL_MONTHS)
+        if hasattr(self, "review_interval"):
+            months = self.review_interval or REVIEW_INTERVAL_MONTHS
+        else:
+            months = review_interval_months()
+        return add_months(self.last_reviewed_on, months)
 
     def related(self, limit=3):
         """Up to `limit` other published programmes sharing its audiences or topics, those
@@ -704,9 +755,21 @@ class Programme(models.Model):
 class ProgrammeSlug(models.Model):
     """A web address a programme used before. It redirects to the programme for ever."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="old_slugs")
-    slug = models.SlugField(max_length=200, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="old_slugs",
+        help_text="The programme it redirects to.",
+    )
+    slug = models.SlugField(
+        "old web address",
+        max_length=200,
+        unique=True,
+        help_text="The end of an address the page had before. No other programme can use it.",
+    )
+    created_at = models.DateTimeField(
+        "replaced on", auto_now_add=True, help_text="When the page moved away from it."
+    )
 
     class Meta:
         ordering = ["slug"]
@@ -725,9 +788,24 @@ class ProgrammePartner(models.Model):
         SUPPORTED = "supported", "Team the programme supports"
         OBJECTIVES = "objectives", "Its objectives are supported"
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="partner_roles")
-    partner = models.ForeignKey(Partner, on_delete=models.PROTECT, related_name="programme_roles")
-    role = models.CharField(max_length=20, choices=Role.choices, default=Role.DELIVERY)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="partner_roles",
+        help_text="The programme the partner works on.",
+    )
+    partner = models.ForeignKey(
+        Partner,
+        on_delete=models.PROTECT,
+        related_name="programme_roles",
+        help_text="Start typing to find a partner. Not listed? Add it under Partners first.",
+    )
+    role = models.CharField(
+        max_length=20,
+        choices=Role.choices,
+        default=Role.DELIVERY,
+        help_text="How the partner is involved.",
+    )
 
     history = HistoricalRecords()
 
@@ -745,7 +823,12 @@ class ProgrammePartner(models.Model):
 class ProgrammeLink(models.Model):
     """A link to more on a programme: its own page, a toolkit, a booklet."""
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="links")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="links",
+        help_text="The programme the link is about.",
+    )
     label = models.CharField(
         max_length=200,
         help_text="What the link leads to, e.g. “Register your interest”. Not “click here”.",
@@ -771,7 +854,12 @@ class KeyDate(models.Model):
 
     Kind = KeyDateKind
 
-    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="key_dates")
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="key_dates",
+        help_text="The programme the date belongs to.",
+    )
     kind = models.CharField(
         "what it is",
         max_length=20,
@@ -804,7 +892,9 @@ class KeyDate(models.Model):
         blank=True,
         help_text="Optional. A page about this date, e.g. where to book. Starting https://",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(
+        "last updated", auto_now=True, help_text="When anyone last saved a change to it."
+    )
 
     history = HistoricalRecords()
 
@@ -871,11 +961,22 @@ class TaggedProgramme(TaggedItemBase):
     so the catalogue's filters and facet counts join on indexed integer columns."""
 
     content_object = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="tagged_items"
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="tagged_items",
+        verbose_name="programme",
+        help_text="The programme with this topic.",
+    )
+    tag = models.ForeignKey(
+        Tag,
+        on_delete=models.CASCADE,
+        related_name="%(app_label)s_%(class)s_items",
+        verbose_name="topic",
+        help_text="One of the programme's topics.",
     )
 
     class Meta:
-        verbose_name = "tag"
+        verbose_name = "topic"
         constraints = [
             models.UniqueConstraint(fields=["content_object", "tag"], name="programme_tag_once"),
         ]
@@ -887,7 +988,9 @@ class CatalogueVersion(models.Model):
     Public pages are cached under it (programmes/cache.py): a new token makes
     every cached page stale at once, on every worker and app server."""
 
-    token = models.CharField(max_length=32)
+    token = models.CharField(
+        max_length=32, help_text="Set by the site at every change; nobody edits it."
+    )
 
     class Meta:
         verbose_name = "catalogue version"
@@ -979,8 +1082,12 @@ class SearchCount(models.Model):
     Kept for 13 months (programmes/finder/search_log.py deletes older weeks)."""
 
     week = models.DateField(help_text="The Monday of the week.")
-    query = models.CharField("search", max_length=200)
-    searches = models.PositiveIntegerField(default=0)
+    query = models.CharField(
+        "search", max_length=200, help_text="The words searched for, in lower case."
+    )
+    searches = models.PositiveIntegerField(
+        default=0, help_text="How many times it was searched for that week."
+    )
     results = models.PositiveIntegerField(
         default=0, help_text="How many programmes it found, the last time it was made that week."
     )
@@ -1004,3 +1111,94 @@ class SearchCount(models.Model):
 
 # taggit's tags are catalogue records too: their renames are kept and can be undone.
 simple_history.register(Tag, app="programmes")
+
+
+class CatalogueSettings(models.Model):
+    """Choices the EDI team makes for the whole catalogue. One row (pk 1)."""
+
+    review_interval_months = models.PositiveSmallIntegerField(
+        "review every",
+        default=REVIEW_INTERVAL_MONTHS,
+        validators=[MinValueValidator(1), MaxValueValidator(36)],
+        help_text="How many months a programme's page stays reviewed. After that it is "
+        "“due for review” on the editing home page and in the programme list, and its page "
+        "says when the next review was due. From 1 to 36; the NHS usually reviews pages "
+        "every 6 to 12 months.",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "catalogue settings"
+        verbose_name_plural = "catalogue settings"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="catalogue_settings_one_row"),
+        ]
+
+    def __str__(self):
+        return "Catalogue settings"
+
+    @classmethod
+    def load(cls):
+        return cls.objects.get_or_create(pk=1)[0]
+
+
+def review_interval_months():
+    """The team's review interval in months (one query)."""
+    months = (
+        CatalogueSettings.objects.filter(pk=1).values_list("review_interval_months", flat=True)
+    ).first()
+    return months or REVIEW_INTERVAL_MONTHS
+
+
+class LinkCheck(models.Model):
+    """The last visit of one web address that a published programme links to
+    (`manage.py check_links`): whether it answered, and what."""
+
+    url = models.CharField(
+        "web address", max_length=500, unique=True, help_text="The address visited."
+    )
+    checked_at = models.DateTimeField("checked", help_text="When it was last visited.")
+    status_code = models.PositiveSmallIntegerField(
+        "answer", null=True, blank=True, help_text="The HTTP status code; empty if none came."
+    )
+    final_url = models.CharField(
+        "moved to", max_length=500, blank=True, help_text="Where a redirect led, if anywhere."
+    )
+    error = models.CharField(
+        max_length=200, blank=True, help_text="Why no answer came, e.g. a timeout."
+    )
+    broken = models.BooleanField(
+        default=False, help_text="It answered with an error, or not at all, at the last visit."
+    )
+    broken_since = models.DateTimeField(
+        null=True, blank=True, help_text="The first visit of the run of failed visits."
+    )
+
+    class Meta:
+        ordering = ["url"]
+        verbose_name = "link check"
+        indexes = [models.Index(fields=["broken", "url"], name="link_check_broken")]
+
+    def __str__(self):
+        return self.url
+
+    @property
+    def outcome(self):
+        """In words, for editors: "Not found (404)", "No answer within 10 seconds"."""
+        if self.error:
+            return self.error
+        words = {
+            404: "Not found",
+            410: "Gone",
+            401: "Needs a sign-in",
+            403: "Refused",
+            500: "The other site's server failed",
+            502: "The other site's server failed",
+            503: "The other site is unavailable",
+        }
+        text = words.get(self.status_code, "Answered")
+        text = f"{text} ({self.status_code})"
+        if self.final_url and self.final_url != self.url:
+            text += f", after moving to {self.final_url}"
+        return text

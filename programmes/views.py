@@ -22,6 +22,7 @@ from .formatting import explain_acronyms, render_markdown
 from .health import DATABASE
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
 from .taking_part import london_today
+from .two_factor import is_verified
 
 PAGE_SIZE = 20
 PAST_DATES_SHOWN = 5  # the rest are in the programme's calendar file
@@ -132,7 +133,8 @@ def _taking_part(programme):
 
 def _can_preview(request):
     """Editors may see drafts; the public may not."""
-    return request.user.is_authenticated and request.user.has_perm("programmes.view_programme")
+    # Both steps of signing in: a password alone shows no draft (programmes/two_factor.py).
+    return is_verified(request.user) and request.user.has_perm("programmes.view_programme")
 
 
 @require_safe
@@ -248,7 +250,9 @@ def programme_detail(request, slug):
     visible = Programme.objects.all() if _can_preview(request) else Programme.objects.published()
     # Six queries on a miss (tests/test_query_counts.py): the catalogue version,
     # this row, its labels, its contacts and links, its key dates, related programmes.
-    programme = visible.select_related("replaced_by").filter(slug=slug).first()
+    programme = (
+        visible.select_related("replaced_by").with_review_interval().filter(slug=slug).first()
+    )
     if programme is None:
         # An address it had before still works: one permanent hop to today's.
         old = ProgrammeSlug.objects.filter(slug=slug, programme__in=visible).select_related(

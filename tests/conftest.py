@@ -150,14 +150,44 @@ def editor(db):
         import_module("programmes.migrations.0007_taking_part").let_editors_keep_key_dates(
             apps, None
         )
+        import_module(
+            "programmes.migrations.0011_catalogue_settings_and_link_checks"
+        ).settings_row_and_editors_permissions(apps, None)
     user.groups.add(Group.objects.get(name="Catalogue editors"))
     return user
 
 
+def sign_in(client, user):
+    """Sign `client` in as `user` with both steps done: force_login (the password step;
+    django-axes needs the request a real sign-in carries), then a confirmed authenticator
+    app recorded in the session as django_otp.login() records it after the code step.
+    The production rule is untouched: a session without it reaches no admin page."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
 @pytest.fixture
 def editor_client(client, editor):
-    # force_login: django-axes needs the request that a real sign-in carries.
-    client.force_login(editor)
+    sign_in(client, editor)
+    return client
+
+
+@pytest.fixture
+def admin_client(db, admin_user):
+    """pytest-django's superuser client (a browser of its own), past the second step too."""
+    from django.test import Client
+
+    client = Client()
+    sign_in(client, admin_user)
     return client
 
 

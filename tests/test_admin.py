@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from programmes.models import Contact, Partner, Programme, ProgrammeSlug
+from programmes.taking_part import add_months
 from tests.adminform import admin_form_data
 
 CHANGELIST = "/admin/programmes/programme/"
@@ -25,7 +26,7 @@ def test_changelist_shows_the_columns_editors_need(editor_client, programme):
     for heading in ["Title", "Status", "Format", "Published", "Last updated", "Last reviewed"]:
         assert heading in html
     assert "Example Inclusion Programme" in html
-    assert "Needs review" in html
+    assert "Due for review (not reviewed for 6 months)" in html
 
 
 @pytest.mark.parametrize("n", [3, 30])
@@ -33,9 +34,10 @@ def test_changelist_query_count_does_not_grow(
     editor_client, make_programmes, n, django_assert_num_queries
 ):
     make_programmes(n)
-    # Session, user, the user's own and group permissions, filtered count, full
-    # count, the rows. Pinned: it must not depend on n.
-    with django_assert_num_queries(7):
+    # Session, user, the session's two-factor device, the user's own and group
+    # permissions, the team's review interval (the review filter names it), filtered
+    # count, full count, the rows. Pinned: it must not depend on n.
+    with django_assert_num_queries(9):
         response = editor_client.get(CHANGELIST)
     assert response.status_code == 200
     assert response.content.decode().count('class="action-checkbox"') == n
@@ -49,6 +51,10 @@ def test_changelist_query_count_does_not_grow(
         "is_published__exact=0",
         "review=needed",
         "review=done",
+        "review=soon",
+        "dates=coming",
+        "dates=passed",
+        "links=broken",
         "updated_at__gte=2020-01-01+00%3A00%3A00%2B00%3A00",
         "last_reviewed_on__isnull=True",
         "q=leadership",
@@ -70,10 +76,17 @@ def test_needs_review_filter(editor_client, programme):
         summary="s",
         last_reviewed_on=timezone.localdate() - datetime.timedelta(days=400),
     )
+    soon = Programme.objects.create(
+        title="Due next week",
+        summary="s",
+        last_reviewed_on=add_months(timezone.localdate(), -6) + datetime.timedelta(days=7),
+    )
     needed = editor_client.get(f"{CHANGELIST}?review=needed").context["cl"].result_list
     assert set(needed) == {programme, stale}  # never reviewed counts as needing review
+    due_soon = editor_client.get(f"{CHANGELIST}?review=soon").context["cl"].result_list
+    assert list(due_soon) == [soon]
     done = editor_client.get(f"{CHANGELIST}?review=done").context["cl"].result_list
-    assert list(done) == [fresh]
+    assert set(done) == {fresh, soon}
 
 
 def test_search_finds_tags_and_summary(editor_client, programme):
@@ -280,7 +293,8 @@ def test_partner_and_contact_list_queries_do_not_grow(
         Partner.objects.create(name=f"Partner {i}", slug=f"partner-{i}")
         Contact.objects.create(name=f"Contact {i}", email=f"c{i}@nhs.net")
     make_programmes(10)
-    with django_assert_max_num_queries(7):
+    # The session's two-factor device is one of them.
+    with django_assert_max_num_queries(8):
         assert editor_client.get(path).status_code == 200
 
 
@@ -350,8 +364,8 @@ def test_malformed_changelist_parameters_do_not_fail(editor_client, programme, q
 @pytest.mark.parametrize(
     ("new_tags", "message"),
     [
-        ("good, !!!", "cannot be a tag"),
-        ("x" * 101, "too long for a tag"),
+        ("good, !!!", "cannot be a topic"),
+        ("x" * 101, "too long for a topic"),
         ("y" * 501, "at most 500"),
     ],
 )

@@ -18,6 +18,7 @@ from programmes.models import (
     VocabularyGroup,
 )
 from tests.adminform import admin_form_data
+from tests.conftest import sign_in
 
 NOT_SAVED = "Not saved: Edna Editor saved this"
 
@@ -37,8 +38,8 @@ def sam(editor):
 def two_editors(editor, sam):
     """Edna and Sam, each signed in in a browser of their own."""
     edna_browser, sam_browser = Client(), Client()
-    edna_browser.force_login(editor)
-    sam_browser.force_login(sam)
+    sign_in(edna_browser, editor)
+    sign_in(sam_browser, sam)
     return edna_browser, sam_browser
 
 
@@ -127,7 +128,7 @@ def test_tags_and_relations_changed_by_another_editor_are_not_reverted(
     response = sam.post(url, admin_form_data(sam_page, title="Retitled by Sam"))
     assert response.status_code == 200
     message = errors_of(response)
-    assert "They changed Tags: “leadership, WRES” → “leadership, mentoring, WRES”" in message
+    assert "They changed Topics: “leadership, WRES” → “leadership, mentoring, WRES”" in message
     assert "They changed Audiences: “Line managers and supervisors” → “Senior leaders”" in message
     assert sam.post(url, admin_form_data(response)).status_code == 302
     programme.refresh_from_db()

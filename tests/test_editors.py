@@ -42,6 +42,12 @@ def test_editors_group_can_add_change_and_view_the_catalogue_and_nothing_else(db
     }
     # The counts of what was searched for: read, never written, by editors.
     expected.add(("programmes", "view_searchcount"))
+    # The link check's results: read. The catalogue settings (the review interval): set.
+    expected.add(("programmes", "view_linkcheck"))
+    expected |= {
+        ("programmes", "change_cataloguesettings"),
+        ("programmes", "view_cataloguesettings"),
+    }
     assert permissions == expected
     assert not any(codename.startswith("delete_") for _, codename in permissions)
 
@@ -226,7 +232,7 @@ def test_history_lists_changes_with_the_editors_name(editor_client, editor, prog
     html = html.decode()
     assert "<td>Edna Editor</td>" in html  # named, not linked to an account editors cannot open
     assert "/admin/auth/user/" not in html
-    assert "Tags:" in html
+    assert "Topics:" in html
     assert "Example Inclusion Programme 2" in html
     assert "mentoring" in html  # the tags' change is listed
     latest = programme.history.latest()

@@ -80,14 +80,26 @@ def test_contact_email_is_unique_ignoring_case(contact):
         Contact.objects.create(name="Same inbox", email=contact.email.upper())
 
 
-def test_needs_review_finds_entries_not_reviewed_for_a_year(programme):
+def test_needs_review_finds_entries_not_reviewed_for_six_months_by_default(programme):
     today = datetime.date(2026, 11, 26)
-    programme.last_reviewed_on = datetime.date(2025, 11, 1)
+    programme.last_reviewed_on = datetime.date(2026, 5, 26)  # due today
     programme.save()
     assert programme in Programme.objects.needs_review(today)
-    programme.last_reviewed_on = datetime.date(2026, 6, 1)
+    programme.last_reviewed_on = datetime.date(2026, 5, 27)  # due tomorrow
     programme.save()
     assert programme not in Programme.objects.needs_review(today)
+
+
+def test_needs_review_follows_the_teams_interval(programme):
+    from programmes.models import CatalogueSettings
+
+    today = datetime.date(2026, 11, 26)
+    programme.last_reviewed_on = datetime.date(2026, 2, 1)
+    programme.save()
+    assert programme in Programme.objects.needs_review(today)
+    CatalogueSettings.objects.filter(pk=1).update(review_interval_months=12)
+    assert programme not in Programme.objects.needs_review(today)
+    assert programme.review_due_on == datetime.date(2027, 2, 1)
 
 
 def test_edits_are_recorded_in_history(programme):

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from programmes import cache as page_cache
 from programmes.models import Audience, Programme, ProgrammeLink
+from tests.conftest import sign_in
 
 PAGE = "/programmes/active-bystander-training/"
 
@@ -106,7 +107,7 @@ def test_every_worker_sees_a_change(client, programme, monkeypatch):
 def test_editors_always_get_a_fresh_page(client, programme, admin_user):
     get(client, PAGE)
     draft = Programme.objects.create(title="Draft in progress", summary="s", is_published=False)
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert settings.SESSION_COOKIE_NAME in client.cookies
     html, queries = get(client, draft.get_absolute_url())
     assert "Draft" in html

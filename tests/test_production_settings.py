@@ -103,3 +103,18 @@ def test_sqlite_waits_for_locks_and_has_the_deadline_too(tmp_path):
     options = settings_value("settings.DATABASES['default']['OPTIONS']", DATABASE_URL=url)
     assert options == "{'timeout': 5.0}"
     assert settings_value("settings.DATABASE_CALL_TIMEOUT", DATABASE_URL=url) == "7.0"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("two", "must be a whole number"), ("0", "must be 1 or more")],
+)
+def test_the_trusted_proxy_count_must_make_sense(value, message):
+    result = manage("check", env=production_env(DJANGO_TRUSTED_PROXY_COUNT=value))
+    assert result.returncode != 0
+    assert f"DJANGO_TRUSTED_PROXY_COUNT {message}" in result.stderr
+
+
+def test_the_trusted_proxy_count_is_read():
+    assert settings_value("settings.TRUSTED_PROXY_COUNT") == "1"
+    assert settings_value("settings.TRUSTED_PROXY_COUNT", DJANGO_TRUSTED_PROXY_COUNT="2") == "2"

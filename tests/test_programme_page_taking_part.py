@@ -199,8 +199,21 @@ def test_review_dates_as_nhs_pages_show_them(client, programme):
     programme.last_reviewed_on = D(2026, 12, 3)
     programme.save()
     words = text(page(client, programme))
-    assert "Page last reviewed: 3 December 2026 Next review due: 3 December 2027" in words
+    assert "Page last reviewed: 3 December 2026 Next review due: 3 June 2027" in words
     assert "Last updated:" in words
+
+
+def test_next_review_due_follows_the_teams_interval_on_a_cached_page(client, programme):
+    from programmes.models import CatalogueSettings
+
+    programme.last_reviewed_on = D(2026, 12, 3)
+    programme.save()
+    assert "Next review due: 3 June 2027" in text(page(client, programme))
+    assert "Next review due: 3 June 2027" in text(page(client, programme))  # cached now
+    settings_row = CatalogueSettings.load()
+    settings_row.review_interval_months = 12
+    settings_row.save()  # a new catalogue version: the cached page is stale
+    assert "Next review due: 3 December 2027" in text(page(client, programme))
 
 
 def test_no_review_dates_before_a_review(client, programme):

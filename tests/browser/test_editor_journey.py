@@ -11,6 +11,7 @@ import re
 import pytest
 
 from tests.browser.finder import facet_option
+from tests.browser.signing_in import sign_in
 
 PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
 pytestmark = pytest.mark.browser
@@ -21,10 +22,7 @@ pytestmark = pytest.mark.browser
 def _sign_in(page, site, username):
     page.goto(site.url("/admin/"))
     assert "/admin/login/" in page.url
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    sign_in(page, site, username)
 
 
 def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, editor):
@@ -43,7 +41,9 @@ def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, edito
     page.goto(site.url("/admin/programmes/programme/add/"))
     page.get_by_label("Title:").press_sequentially("Reciprocal Mentoring for Inclusion")
     # The slug is filled from the title as the editor types (prepopulated field).
-    assert page.get_by_label("Slug:").input_value() == "reciprocal-mentoring-for-inclusion", errors
+    assert (
+        page.get_by_label("Web address:").input_value() == "reciprocal-mentoring-for-inclusion"
+    ), errors
     page.get_by_label("Summary:").fill(
         "Senior leaders and staff from minority ethnic backgrounds mentor each other."
     )
@@ -54,7 +54,7 @@ def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, edito
     tags.click()
     page.locator(".select2-search__field:focus").fill("WRE")
     page.locator(".select2-results__option", has_text="WRES").click()
-    page.get_by_label("Add new tags:").fill("reciprocal mentoring")
+    page.get_by_label("Add new topics:").fill("reciprocal mentoring")
 
     # A partner through autocomplete, in the partners' blank row.
     page.locator("#partner_roles-group .field-partner .select2-container").first.click()

@@ -4,16 +4,14 @@ and saving again keeps both changes. Fixtures: tests/browser/conftest.py."""
 
 import pytest
 
+from tests.browser.signing_in import sign_in
+
 PASSWORD = "a long passphrase 9"  # the `editor` fixture's (tests/conftest.py)
 pytestmark = pytest.mark.browser
 
 
 def _sign_in(page, site, username, password):
-    page.goto(site.url("/admin/login/?next=/admin/"))
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
+    sign_in(page, site, username, password)
     assert page.url == site.url("/admin/"), page.locator("body").inner_text()[:500]
 
 

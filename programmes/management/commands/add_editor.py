@@ -15,7 +15,8 @@ class Command(BaseCommand):
     help = (
         "Create an editor's account (or make an existing account an editor): staff status and "
         f"membership of the “{GROUP}” group, who can add, change and publish catalogue "
-        "records but not delete them or manage users. Asks for the password of a new account."
+        "records but not delete them or manage users. Asks for the password of a new account. "
+        "They set up two-factor sign-in (an authenticator app) at their first sign-in."
     )
 
     def add_arguments(self, parser):
@@ -53,6 +54,14 @@ class Command(BaseCommand):
             user.groups.add(group)
         self.stdout.write(
             self.style.SUCCESS(f"{username} is an editor: they can sign in at /admin/.")
+        )
+        self.stdout.write(
+            "Signing in takes two steps: the password, then a 6-digit code from an "
+            "authenticator app on their phone (Microsoft Authenticator, Google Authenticator "
+            "or similar). At their first sign-in they set the app up and get recovery codes; "
+            "they can do nothing else until then. If they lose their phone and their codes, "
+            f"a superuser resets it: Users > select {username} > “Reset two-factor sign-in”, "
+            f"or `manage.py reset_two_factor {username}`."
         )
 
     def _ask_password(self, user):
