@@ -8,4 +8,5 @@ admin.site.index_title = "Catalogue"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("programmes.urls")),
+    path("", include("alerts.urls")),
 ]

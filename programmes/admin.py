@@ -41,6 +41,7 @@ from .models import (
     SearchCount,
     VocabularyGroup,
 )
+from .revisions import MINOR_CHANGE
 
 admin.site.login_form = SignInForm
 
@@ -238,7 +239,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         ),
         (
             "Publishing and review",
-            {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "is_published",
+                    "last_reviewed_on",
+                    "created_at",
+                    "updated_at",
+                    "minor_change",
+                ]
+            },
         ),
     ]
 
@@ -293,6 +302,8 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             obj.is_published = False
         if "_reviewed" in request.POST:
             obj.last_reviewed_on = timezone.localdate()
+        if form.cleaned_data.get("minor_change"):
+            obj._change_reason = MINOR_CHANGE  # kept on the history record: no email alert
         super().save_model(request, obj, form, change)
 
     def _after_button(self, request, obj):
