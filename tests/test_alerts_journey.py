@@ -89,9 +89,7 @@ def test_sign_up_confirm_alert_once_and_one_click_unsubscribe(client, programme,
     call_command("send_alerts", verbosity=0)
     assert len(mail_server.messages) == 2  # nothing more
 
-    response = client.post(
-        urlsplit(unsubscribe).path, {"List-Unsubscribe": "One-Click"}
-    )
+    response = client.post(urlsplit(unsubscribe).path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert not response.cookies
     assert not Subscription.objects.exists()
