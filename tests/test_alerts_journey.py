@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from alerts.models import Alert, Subscriber, Subscription
 from programmes.models import Programme
-from tests.mailserver import mail_server, text_of  # noqa: F401 - a fixture
+from tests.mailserver import text_of
 
 ADDRESS = "ada.lovelace@nhs.net"
 LINK = re.compile(r"http://testserver(/alerts/[^\s\"<>]+)")
@@ -84,7 +84,8 @@ def test_sign_up_confirm_alert_once_and_one_click_unsubscribe(client, programme,
     unsubscribe = alert["List-Unsubscribe"].strip().strip("<>")
     assert unsubscribe.startswith("http://testserver/alerts/unsubscribe/")
     html = alert.get_body(("html",)).get_content()
-    assert '<html lang="en-GB">' in html and "<h2" in html
+    assert '<html lang="en-GB">' in html
+    assert "<h2" in html
 
     call_command("send_alerts", verbosity=0)
     assert len(mail_server.messages) == 2  # nothing more
