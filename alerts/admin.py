@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.utils.text import capfirst
 
 from .models import Alert, Subscriber, SubscribersPerFilter, Subscription
 from .queries import current_index, describe
@@ -20,7 +21,7 @@ from .queries import current_index, describe
 def _follows(query, programme, index):
     if programme is not None:
         return f"The programme “{programme.title}”"
-    return describe(query, index).capitalize()
+    return capfirst(describe(query, index))
 
 
 class ReadOnly:
@@ -69,7 +70,7 @@ class SubscribersPerFilterAdmin(ReadOnly, admin.ModelAdmin):
                 "follows": (
                     f"The programme “{row['programme__title']}”"
                     if row["programme"]
-                    else describe(row["query"], index).capitalize()
+                    else capfirst(describe(row["query"], index))
                 ),
                 "link": f"/programmes/{row['programme__slug']}/"
                 if row["programme"]

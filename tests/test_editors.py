@@ -42,6 +42,8 @@ def test_editors_group_can_add_change_and_view_the_catalogue_and_nothing_else(db
     }
     # The counts of what was searched for: read, never written, by editors.
     expected.add(("programmes", "view_searchcount"))
+    # Email alerts: how many follow each filter, and what was sent when; never who.
+    expected |= {("alerts", "view_alert"), ("alerts", "view_subscribersperfilter")}
     assert permissions == expected
     assert not any(codename.startswith("delete_") for _, codename in permissions)
 
