@@ -33,6 +33,7 @@ run: $(VENV)/.installed $(SECRET_FILE)
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py migrate --no-input
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py load_catalogue
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py collectstatic --no-input -v0
+	@if [ -z "$$DJANGO_EMAIL_HOST" ]; then echo "Emails (alert sign-ups and alerts) are written to files in $(CURDIR)/sent-mail/: set DJANGO_EMAIL_HOST to send them."; fi
 	DJANGO_SECRET_KEY="$$(cat $(SECRET_FILE))" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # The production way, locally: DEBUG off, gunicorn, static files collected,

@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "csp",
     "programmes",
+    "alerts",
 ]
 
 MIDDLEWARE = [
@@ -336,6 +337,8 @@ LOGGING = {
             "level": "ERROR",
             "propagate": False,
         },
+        # What send_alerts could not send (alerts/sending.py).
+        "alerts": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         # Database faults, once a minute each (programmes/health.py).
         "programmes.database": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
@@ -358,6 +361,33 @@ LINK_CHECK_USER_AGENT = "LWRS programmes link check (London.RaceStrategy@nhs.net
 LINK_CHECK_PRIVATE_ADDRESSES = False
 
 SITE_NAME = "LWRS programmes"
+# The site's address as staff reach it: the links in alert emails start with it.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Email (alerts) ------------------------------------------------------------
+
+# SMTP when a host is given; otherwise each email is written to a file in
+# sent-mail/ (local runs: `make run` says so), never silently dropped.
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "").strip()
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_USE_TLS = envbool("DJANGO_EMAIL_USE_TLS", True)
+    _email_port = os.environ.get("DJANGO_EMAIL_PORT", "").strip() or (
+        "587" if EMAIL_USE_TLS else "25"
+    )
+    if not _email_port.isdigit():
+        raise ImproperlyConfigured(f"DJANGO_EMAIL_PORT must be a port number, not {_email_port!r}")
+    EMAIL_PORT = int(_email_port)
+    EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = BASE_DIR / "sent-mail"
+# A mail server that stops answering fails a sign-up page or a send in seconds.
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DJANGO_DEFAULT_FROM_EMAIL", "LWRS programmes <noreply@localhost>"
+).strip()
 TEAM_EMAIL = "London.RaceStrategy@nhs.net"
 
 # The vendored NHS.UK frontend (static/vendor/nhsuk-frontend-<version>/).

@@ -52,6 +52,7 @@ from .models import (
     VocabularyGroup,
     review_interval_months,
 )
+from .revisions import MINOR_CHANGE
 from .two_factor import reset_devices
 
 # "Due soon" on the home page and in the programme list's review filter.
@@ -383,7 +384,15 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         ),
         (
             "Publishing and review",
-            {"fields": ["is_published", "last_reviewed_on", "created_at", "updated_at"]},
+            {
+                "fields": [
+                    "is_published",
+                    "last_reviewed_on",
+                    "created_at",
+                    "updated_at",
+                    "minor_change",
+                ]
+            },
         ),
     ]
 
@@ -485,6 +494,8 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
             obj.is_published = False
         if "_reviewed" in request.POST:
             obj.last_reviewed_on = timezone.localdate()
+        if form.cleaned_data.get("minor_change"):
+            obj._change_reason = MINOR_CHANGE  # kept on the history record: no email alert
         super().save_model(request, obj, form, change)
 
     def _after_button(self, request, obj):

@@ -102,6 +102,13 @@ class ProgrammeAdminForm(forms.ModelForm):
         help_text="Start typing to find a topic already in use.",
         widget=AutocompleteSelectMultiple(Programme._meta.get_field("tags"), admin.site),
     )
+    # Not a field of the programme: it marks this save's history record (ProgrammeAdmin.save_model).
+    minor_change = forms.BooleanField(
+        label="Minor change: do not email subscribers",
+        required=False,
+        help_text="Tick for a correction staff need not hear about (a typo, clearer wording). "
+        "A newly published programme and a change of availability are always emailed.",
+    )
     new_tags = forms.CharField(
         label="Add new topics",
         required=False,

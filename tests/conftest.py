@@ -198,3 +198,7 @@ def _database_answers():
     DATABASE.reset()
     yield
     DATABASE.reset()
+
+
+# A real SMTP server for the email alert tests (tests/mailserver.py).
+from tests.mailserver import mail_server  # noqa: E402, F401

@@ -33,6 +33,7 @@ def production_env(**overrides):
         DJANGO_ALLOWED_HOSTS="lwrs.example.nhs.uk,127.0.0.1,localhost",
         DJANGO_CSRF_TRUSTED_ORIGINS="https://lwrs.example.nhs.uk",
         DJANGO_BEHIND_TLS_PROXY="true",
+        DJANGO_SITE_URL="https://lwrs.example.nhs.uk",
         PYTHONDONTWRITEBYTECODE="1",
     )
     for key, value in overrides.items():

@@ -48,6 +48,8 @@ def test_editors_group_can_add_change_and_view_the_catalogue_and_nothing_else(db
         ("programmes", "change_cataloguesettings"),
         ("programmes", "view_cataloguesettings"),
     }
+    # Email alerts: how many follow each filter, and what was sent when; never who.
+    expected |= {("alerts", "view_alert"), ("alerts", "view_subscribersperfilter")}
     assert permissions == expected
     assert not any(codename.startswith("delete_") for _, codename in permissions)
 

@@ -1,0 +1,202 @@
+"""The emails of alerts: confirmation, "already subscribed", and the alerts themselves.
+
+Each has a plain text part and an HTML part in the NHS.UK look (tables and
+inline styles, as email programs need; the site's content security policy is
+for web pages, not email). Links are absolute, from settings.SITE_URL. Every
+alert carries RFC 8058 one-click unsubscribe headers and RFC 3834's
+Auto-Submitted, so out-of-office replies are not sent back.
+
+An alert's text is the same for everyone who follows the same search and
+filters and has seen the same changes, so it is rendered once per distinct
+content (`AlertContent`) and only the links of each recipient are put in.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .models import Change, Frequency
+from .queries import describe
+from .tokens import confirm_token, manage_token, unsubscribe_token
+
+# Stand-ins for each recipient's own links in a rendered alert.
+MANAGE_LINK = "@@manage-link@@"
+UNSUBSCRIBE_LINK = "@@unsubscribe-link@@"
+ONE_LINE = 200  # characters of a programme's summary in an alert
+SUBJECT_LENGTH = 140
+
+
+def absolute(path):
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def one_line(text):
+    """A programme's summary cut to about a line: its first sentence, or ONE_LINE characters."""
+    text = " ".join(text.split())
+    end = text.find(". ")
+    if 0 < end < ONE_LINE:
+        return text[: end + 1]
+    if len(text) <= ONE_LINE:
+        return text
+    return text[:ONE_LINE].rsplit(" ", 1)[0] + "…"
+
+
+def _subject(text):
+    # Never a line break in a header (a search is cleaned of them, but be sure).
+    text = " ".join(text.split())
+    return text if len(text) <= SUBJECT_LENGTH else text[: SUBJECT_LENGTH - 1] + "…"
+
+
+def _message(subject, template, context, to, headers=None):
+    context = {"site_name": settings.SITE_NAME, "site_url": absolute("/"), **context}
+    text = render_to_string(f"alerts/email/{template}.txt", context)
+    html = render_to_string(f"alerts/email/{template}.html", context)
+    message = EmailMultiAlternatives(
+        _subject(subject), text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers
+    )
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def what_it_follows(subscription, index):
+    if subscription.programme_id:
+        return f"the programme “{subscription.programme.title}”"
+    return describe(subscription.query, index)
+
+
+def confirmation(subscription, index):
+    """The email that asks the address to confirm a sign-up (double opt-in)."""
+    link = absolute(reverse("alerts:confirm", args=[confirm_token(subscription)]))
+    context = {
+        "follows": what_it_follows(subscription, index),
+        "frequency": Frequency(subscription.frequency),
+        "confirm_link": link,
+        "days": 7,
+    }
+    return _message(
+        f"Confirm your email alerts from {settings.SITE_NAME}",
+        "confirm",
+        context,
+        subscription.subscriber.email,
+        {"Auto-Submitted": "auto-generated"},
+    )
+
+
+def already_subscribed(subscription, index):
+    """Sent instead of a confirmation when the address already gets these alerts."""
+    context = {
+        "follows": what_it_follows(subscription, index),
+        "frequency": Frequency(subscription.frequency),
+        "manage_link": absolute(
+            reverse("alerts:manage", args=[manage_token(subscription.subscriber)])
+        ),
+    }
+    return _message(
+        f"You already get these email alerts from {settings.SITE_NAME}",
+        "already_subscribed",
+        context,
+        subscription.subscriber.email,
+        {"Auto-Submitted": "auto-generated"},
+    )
+
+
+@dataclass
+class Entry:
+    """One programme in an alert."""
+
+    title: str
+    line: str
+    link: str
+    changes: list
+
+
+@dataclass
+class AlertContent:
+    subject: str
+    text: str
+    html: str
+
+    def message(self, subscription, subscriber):
+        manage = absolute(reverse("alerts:manage", args=[manage_token(subscriber)]))
+        unsubscribe = absolute(
+            reverse("alerts:unsubscribe", args=[unsubscribe_token(subscription.pk, subscriber.key)])
+        )
+        host = urlsplit(settings.SITE_URL).hostname or "localhost"
+        headers = {
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            "List-Id": f"LWRS programme alerts <alerts.{host}>",
+            "Auto-Submitted": "auto-generated",
+        }
+        message = EmailMultiAlternatives(
+            self.subject,
+            self.text.replace(MANAGE_LINK, manage).replace(UNSUBSCRIBE_LINK, unsubscribe),
+            settings.DEFAULT_FROM_EMAIL,
+            [subscriber.email],
+            headers=headers,
+        )
+        html = self.html.replace(MANAGE_LINK, manage).replace(UNSUBSCRIBE_LINK, unsubscribe)
+        message.attach_alternative(html, "text/html")
+        return message
+
+
+KIND_ORDER = [
+    Change.Kind.PUBLISHED,
+    Change.Kind.AVAILABILITY,
+    Change.Kind.KEY_DATES,
+    Change.Kind.UPDATED,
+]
+
+
+def alert_content(follows, frequency, programmes, changes):
+    """The alert for `programmes` (published Programme objects, in order) and the
+    Changes found for them; `follows` says what the subscription follows."""
+    by_programme = {}
+    for change in changes:
+        by_programme.setdefault(change.programme_id, []).append(change)
+    entries = []
+    for programme in programmes:
+        found = sorted(
+            by_programme.get(programme.pk, []), key=lambda c: (KIND_ORDER.index(c.kind), c.pk)
+        )
+        if any(c.kind == Change.Kind.PUBLISHED for c in found):
+            # New to subscribers: what else changed since is part of being new.
+            found = [c for c in found if c.kind != Change.Kind.UPDATED]
+        # The latest description of each kind: availability says what it is now.
+        latest = {}
+        for change in found:
+            latest[change.kind] = change.description
+        entries.append(
+            Entry(
+                programme.title,
+                one_line(programme.summary),
+                absolute(programme.get_absolute_url()),
+                list(dict.fromkeys(latest.values())),
+            )
+        )
+    count = len(entries)
+    if count == 1:
+        subject = (
+            f"{entries[0].title}: {entries[0].changes[0] if entries[0].changes else 'updated'}"
+        )
+    else:
+        subject = f"{count} new or changed LWRS programmes"
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": absolute("/"),
+        "follows": follows,
+        "frequency": Frequency(frequency),
+        "entries": entries,
+        "manage_link": MANAGE_LINK,
+        "unsubscribe_link": UNSUBSCRIBE_LINK,
+        "privacy_link": absolute(reverse("alerts:privacy")),
+    }
+    return AlertContent(
+        _subject(subject),
+        render_to_string("alerts/email/alert.txt", context),
+        render_to_string("alerts/email/alert.html", context),
+    )
