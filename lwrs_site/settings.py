@@ -97,6 +97,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "programmes.middleware.security_headers",
+    # Before sessions and sign-in, so every answer carries them, the 503 pages that
+    # the two-factor check gives when it cannot read the session included.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -106,8 +110,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Staff who signed in with a password only reach the second step (programmes/two_factor.py).
     "programmes.two_factor.second_factor_required",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "programmes.middleware.AdminInputGuard",
     # After the headers above, so its 503 pages carry them too.

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import logout as auth_logout
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -38,6 +38,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .health import DATABASE, is_outage
 from .taking_part import clock_time
 
 AUTHENTICATOR_NAME = "Authenticator app"
@@ -79,22 +80,40 @@ def second_factor_required(get_response):
         admin_root = reverse("admin:index")
         if not request.path.startswith(admin_root):
             return get_response(request)
-        had_device = DEVICE_ID_SESSION_KEY in request.session
-        user = request.user
-        if not user.is_authenticated or is_verified(user) or request.path in _step_urls():
-            return get_response(request)
-        if had_device:
-            # Verified a moment ago, and the device is gone: an administrator reset it.
-            messages.warning(
-                request,
-                "Your two-factor sign-in was reset, so this page was not opened and nothing "
-                "was saved. Set it up again to carry on.",
-            )
-        next_url = request.get_full_path() if request.method == "GET" else admin_root
-        step = "admin:two_factor_verify" if user_has_device(user) else "admin:two_factor_set_up"
-        return HttpResponseRedirect(_with_next(reverse(step), next_url))
+        # The session and device lookups below are the admin's first database reads,
+        # so a database outage meets them first: it gets the editors' 503 page, as
+        # DatabaseOutage (programmes/middleware.py) gives the views, and never a 500.
+        # Closed, not open: without the database nobody passes the second step.
+        if DATABASE.is_down():
+            return DATABASE.unavailable(editing=True)
+        try:
+            second_step = _second_step_redirect(request, admin_root)
+        except DatabaseError as error:
+            if not is_outage(error):
+                raise
+            DATABASE.failed(error, request.path)
+            return DATABASE.unavailable(editing=True)
+        return second_step or get_response(request)
 
     return middleware
+
+
+def _second_step_redirect(request, admin_root):
+    """Where a staff session that has not passed the second step must go, or None."""
+    had_device = DEVICE_ID_SESSION_KEY in request.session
+    user = request.user
+    if not user.is_authenticated or is_verified(user) or request.path in _step_urls():
+        return None
+    if had_device:
+        # Verified a moment ago, and the device is gone: an administrator reset it.
+        messages.warning(
+            request,
+            "Your two-factor sign-in was reset, so this page was not opened and nothing "
+            "was saved. Set it up again to carry on.",
+        )
+    next_url = request.get_full_path() if request.method == "GET" else admin_root
+    step = "admin:two_factor_verify" if user_has_device(user) else "admin:two_factor_set_up"
+    return HttpResponseRedirect(_with_next(reverse(step), next_url))
 
 
 def _next_url(request):

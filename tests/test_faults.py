@@ -20,6 +20,7 @@ from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
 import pytest
+from django_otp.oath import totp
 
 from tests.postgres import ThrowawayPostgres, binaries
 from tests.production import gunicorn, manage, production_env
@@ -31,6 +32,7 @@ VIA_PROXY = {"X-Forwarded-Proto": "https", "Host": HOST}
 WARM = ["/", "/programmes/", "/programmes/active-bystander-training/"]
 NOT_WARMED = "/partners/"
 PASSWORD = "a long passphrase 9"
+OTP_KEY = "3132333435363738393031323334353637383930"  # the editor's authenticator app
 
 # Generous bounds: /healthz promises 2 s; a page from the cache takes milliseconds.
 HEALTHZ_SECONDS = 3
@@ -52,7 +54,7 @@ class Answer:
         jar = SimpleCookie()
         for header in self.headers.get_all("Set-Cookie") or []:
             jar.load(header)
-        return jar[name].value
+        return jar[name].value if name in jar else None
 
 
 def ask(base, path, method="GET", headers=VIA_PROXY, body=None, timeout=30):
@@ -76,7 +78,10 @@ def prepare(env):
             "shell",
             "-c",
             "from django.contrib.auth.models import User; "
-            f"User.objects.create_superuser('ops', 'ops@nhs.net', '{PASSWORD}')",
+            f"ops = User.objects.create_superuser('ops', 'ops@nhs.net', '{PASSWORD}'); "
+            "from django_otp.plugins.otp_totp.models import TOTPDevice; "
+            "TOTPDevice.objects.create(user=ops, name='Authenticator app', "
+            f"key='{OTP_KEY}', confirmed=True)",
         ],
     ):
         result = manage(*command, env=env, timeout=300)
@@ -87,33 +92,59 @@ def fault_env(database_url):
     return production_env(DJANGO_SETTINGS_MODULE="tests.fault_settings", DATABASE_URL=database_url)
 
 
-def log_in(base):
-    """An editor's session, signed in through the real login form."""
-    form = ask(base, "/admin/login/")
-    assert form.status == 200, form.text
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text).group(1)
-    answer = ask(
+def _post_form(base, path, cookies, fields):
+    return ask(
         base,
-        "/admin/login/",
+        path,
         "POST",
         {
             **VIA_PROXY,
-            "Cookie": f"__Host-csrftoken={form.cookie('__Host-csrftoken')}",
+            "Cookie": "; ".join(f"{name}={value}" for name, value in cookies.items()),
             "Content-Type": "application/x-www-form-urlencoded",
             "Origin": f"https://{HOST}",
-            "Referer": f"https://{HOST}/admin/login/",
+            "Referer": f"https://{HOST}{path}",
         },
-        urlencode(
-            {
-                "csrfmiddlewaretoken": token,
-                "username": "ops",
-                "password": PASSWORD,
-                "next": "/admin/",
-            }
-        ),
+        urlencode(fields),
+    )
+
+
+def _csrf_token(page):
+    return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+
+
+def log_in(base):
+    """An editor's session, signed in through the real forms: password, then the
+    code from their authenticator app (two-factor sign-in is required for the admin)."""
+    form = ask(base, "/admin/login/")
+    assert form.status == 200, form.text
+    cookies = {"__Host-csrftoken": form.cookie("__Host-csrftoken")}
+    answer = _post_form(
+        base,
+        "/admin/login/",
+        cookies,
+        {
+            "csrfmiddlewaretoken": _csrf_token(form),
+            "username": "ops",
+            "password": PASSWORD,
+            "next": "/admin/",
+        },
     )
     assert answer.status == 302, answer.text
-    return {**VIA_PROXY, "Cookie": f"__Host-sessionid={answer.cookie('__Host-sessionid')}"}
+    cookies["__Host-sessionid"] = answer.cookie("__Host-sessionid")
+    cookies["__Host-csrftoken"] = answer.cookie("__Host-csrftoken") or cookies["__Host-csrftoken"]
+    jar = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    verify = ask(base, "/admin/two-factor/verify/", headers={**VIA_PROXY, "Cookie": jar})
+    assert verify.status == 200, verify.text
+    code = f"{totp(bytes.fromhex(OTP_KEY)):06d}"
+    answer = _post_form(
+        base,
+        "/admin/two-factor/verify/",
+        cookies,
+        {"csrfmiddlewaretoken": _csrf_token(verify), "code": code},
+    )
+    assert answer.status == 302, answer.text
+    cookies["__Host-sessionid"] = answer.cookie("__Host-sessionid") or cookies["__Host-sessionid"]
+    return {**VIA_PROXY, "Cookie": f"__Host-sessionid={cookies['__Host-sessionid']}"}
 
 
 @contextmanager
