@@ -121,9 +121,7 @@ def test_editors_get_cannot_be_edited_right_now(client, catalogue, admin_user):
     assert "Content-Security-Policy" in response  # the site's headers still apply
 
 
-def test_an_editor_whose_session_cannot_be_read_gets_the_editors_503(
-    client, catalogue, admin_user
-):
+def test_an_editor_whose_session_cannot_be_read_gets_the_editors_503(client, catalogue, admin_user):
     """The two-factor check reads the session and devices before any admin view runs:
     an outage there is the editors' 503 page too, never a 500."""
     from django.contrib.sessions.models import Session
