@@ -83,8 +83,8 @@ def connect_signals(models, through_models):
         )
 
 
-def _key(request, version):
-    raw = f"{version}|{request.scheme}|{request.get_host()}|{request.get_full_path()}"
+def _key(request, version, variant=""):
+    raw = f"{version}|{request.scheme}|{request.get_host()}|{request.get_full_path()}|{variant}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -131,13 +131,19 @@ def _response(entry, request):
     return response
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, variant=None):
     """Serve the page from the cache while the catalogue has not changed,
     gzipped for the browsers that accept it.
 
     Only anonymous GETs without a session cookie: an editor (who may preview
     drafts) always gets a freshly rendered page, and so does anyone whose
-    session might change what they see."""
+    session might change what they see.
+
+    `variant(request, version)`, when given, names what else the page shows that
+    can change without a new catalogue version (a cheap cache lookup): e.g. the
+    booklet's size, known once the booklet has been made (programmes/booklet.py)."""
+    if view is None:
+        return lambda view: cache_public_page(view, variant=variant)
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -148,7 +154,7 @@ def cache_public_page(view):
         ):
             return view(request, *args, **kwargs)
         request.catalogue_version = version = catalogue_version()  # the finder's index reads it too
-        key = _key(request, version)
+        key = _key(request, version, variant(request, version) if variant else "")
         entry = cache.get(key)
         if entry is None:
             response = view(request, *args, **kwargs)
