@@ -58,7 +58,7 @@ logger = logging.getLogger(__name__)
 # 1 MB, well inside a gunicorn worker's 30-second timeout on a busy 2-core
 # machine. A larger selection (a catalogue of thousands, unfiltered) is refused
 # with a page saying how to narrow it, rather than tying up a worker for minutes.
-MAX_PROGRAMMES = 250
+MAX_PROGRAMMES = 200
 # A safety net only, as for pages: a new catalogue version is what makes a booklet stale.
 KEEP_SECONDS = 24 * 60 * 60
 # How long other requests wait for the one rendering a booklet before rendering it
