@@ -63,9 +63,11 @@ def measure(repeats):
     wall = time.perf_counter()
     again = client.get("/programmes/booklet.pdf")
     cached_ms = (time.perf_counter() - wall) * 1000
-    assert booklet.renders == renders and again.content == response.content
-    from pypdf import PdfReader
+    assert booklet.renders == renders
+    assert again.content == response.content
     import io
+
+    from pypdf import PdfReader
 
     pages = len(PdfReader(io.BytesIO(response.content)).pages)
     print(

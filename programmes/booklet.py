@@ -24,6 +24,7 @@ cached before the booklet was made is replaced by one that shows them
 (`page_variant`, read by the page cache).
 """
 
+import base64
 import hashlib
 import logging
 import time
@@ -53,17 +54,18 @@ from .taking_part import LONDON, london_today, long_date
 
 logger = logging.getLogger(__name__)
 
-# The most programmes one booklet holds. About 1 page and 30 ms of rendering a
-# programme (bench/README.md): 250 programmes is about 260 pages, 8 seconds and
-# 1 MB, well inside a gunicorn worker's 30-second timeout on a busy 2-core
-# machine. A larger selection (a catalogue of thousands, unfiltered) is refused
-# with a page saying how to narrow it, rather than tying up a worker for minutes.
-MAX_PROGRAMMES = 200
+# The most programmes one booklet holds. WeasyPrint takes about 0.1 to 0.2 s of CPU a
+# programme (a page each; bench/README.md): 50 programmes are a 55-page booklet made in
+# about 10 s on the 2-core bench machine, a third of gunicorn's 30-second worker
+# timeout, and already a thick booklet to print. A larger choice (the whole of a big
+# catalogue) is refused with a page saying how to narrow it, rather than tying up a
+# worker for minutes: 1,000 programmes would take about 3 minutes.
+MAX_PROGRAMMES = 50
 # A safety net only, as for pages: a new catalogue version is what makes a booklet stale.
 KEEP_SECONDS = 24 * 60 * 60
 # How long other requests wait for the one rendering a booklet before rendering it
 # themselves (the renderer failed or was killed).
-RENDER_WAIT_SECONDS = 60
+RENDER_WAIT_SECONDS = 30
 FILENAME = "lwrs-programmes-booklet.pdf"
 # The parameters that choose a booklet's programmes and their order ("page" does not).
 CHOOSING = ("q", *FACETS, "sort", "spelling")
@@ -80,7 +82,7 @@ class Booklet:
 
     @property
     def size_label(self):
-        """ "220 KB", "1.4 MB": as GOV.UK and NHS.UK describe a download."""
+        """The size as GOV.UK and NHS.UK describe a download: "220 KB", "1.4 MB"."""
         size = len(self.pdf)
         if size < 1_000_000:
             return f"{max(1, round(size / 1000))} KB"
@@ -156,8 +158,6 @@ def _static_text(path):
 
 @memoize
 def _logo():
-    import base64
-
     svg = _static_text("images/nhs-logo.svg").encode()
     return "data:image/svg+xml;base64," + base64.b64encode(svg).decode()
 

@@ -30,7 +30,8 @@ def test_the_card_shows_title_availability_summary_and_a_link_out(client, catalo
     response = client.get(EMBED, secure=True)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<h1" in html and "Active Bystander Training</h1>" in html
+    assert "<h1" in html
+    assert "Active Bystander Training</h1>" in html
     assert "<strong>Availability:</strong> Ask the LWRS team" in html
     assert "Delivered in partnership with NHSE London" in html
     assert (
@@ -41,7 +42,8 @@ def test_the_card_shows_title_availability_summary_and_a_link_out(client, catalo
     assert '<meta name="robots" content="noindex">' in html
     # Self-contained: styles only, no script, no header or footer to click away into.
     assert "<script" not in html
-    assert "nhsuk-header" not in html and "nhsuk-footer" not in html
+    assert "nhsuk-header" not in html
+    assert "nhsuk-footer" not in html
 
 
 def test_only_the_card_may_be_framed_and_only_by_the_allowed_origins(client, catalogue):
@@ -237,16 +239,21 @@ def test_oembed_answers_with_the_spec_fields(client, catalogue):
     # html, width and height (integers, pixels).
     assert data["version"] == "1.0"
     assert data["type"] == "rich"
-    assert isinstance(data["width"], int) and isinstance(data["height"], int)
-    assert data["width"] > 0 and data["height"] > 0
+    assert isinstance(data["width"], int)
+    assert isinstance(data["height"], int)
+    assert data["width"] > 0
+    assert data["height"] > 0
     assert data["title"] == "Active Bystander Training"
     assert data["provider_name"]
     assert data["provider_url"] == "http://testserver/"
     assert isinstance(data["cache_age"], int)
     html = data["html"]
-    assert html.startswith('<iframe src="http://testserver/programmes/active-bystander-training/embed/"')
+    assert html.startswith(
+        '<iframe src="http://testserver/programmes/active-bystander-training/embed/"'
+    )
     assert 'title="Active Bystander Training: London Workforce Race Strategy programme"' in html
-    assert f'width="{data["width"]}"' in html and f'height="{data["height"]}"' in html
+    assert f'width="{data["width"]}"' in html
+    assert f'height="{data["height"]}"' in html
     assert html.endswith("></iframe>")
     # Without format, json is the default (section 2.2).
     assert oembed(client, "http://testserver" + PAGE).status_code == 200
@@ -254,7 +261,9 @@ def test_oembed_answers_with_the_spec_fields(client, catalogue):
     assert oembed(client, "http://testserver" + EMBED).status_code == 200
 
 
-@pytest.mark.parametrize(("maxwidth", "maxheight"), [(300, None), (None, 120), (200, 150), (1000, 1000)])
+@pytest.mark.parametrize(
+    ("maxwidth", "maxheight"), [(300, None), (None, 120), (200, 150), (1000, 1000)]
+)
 def test_oembed_honours_maxwidth_and_maxheight(client, catalogue, maxwidth, maxheight):
     params = {k: v for k, v in {"maxwidth": maxwidth, "maxheight": maxheight}.items() if v}
     data = json.loads(oembed(client, "http://testserver" + PAGE, **params).content)
