@@ -52,7 +52,9 @@ def snippet(site):
         return json.load(response)["html"]
 
 
-def test_an_allowed_origin_frames_the_card_and_another_is_refused(site, page, settings):
+def test_an_allowed_origin_frames_the_card_and_another_is_refused(
+    site, page, settings, screenshot_dir
+):
     code = snippet(site)
     with intranet_page(code) as allowed, intranet_page(code) as other:
         settings.EMBED_ALLOWED_ORIGINS = [allowed]
@@ -66,6 +68,7 @@ def test_an_allowed_origin_frames_the_card_and_another_is_refused(site, page, se
         # Styled (its stylesheets load inside the sandboxed frame): a white NHS.UK card.
         background = card.locator("main").evaluate("e => getComputedStyle(e).backgroundColor")
         assert background == "rgb(255, 255, 255)"
+        page.screenshot(path=screenshot_dir / "embed-card-on-an-intranet-page.png")
         # Its link opens the programme's page in a new tab, out of the intranet page.
         with page.context.expect_page() as opened:
             card.get_by_role("link").click()
@@ -129,7 +132,7 @@ def clipboard_page(new_page):
     return new_page(permissions=["clipboard-read", "clipboard-write"])
 
 
-def test_copy_buttons_copy_and_say_so(site, clipboard_page):
+def test_copy_buttons_copy_and_say_so(site, clipboard_page, screenshot_dir):
     page = clipboard_page
     page.goto(site.url(LIVE_PROGRAMME))
     share = page.locator("section.app-share")
@@ -137,6 +140,7 @@ def test_copy_buttons_copy_and_say_so(site, clipboard_page):
     share.get_by_role("button", name="Copy link").click()
     status = share.locator("#share-link-status")
     status.get_by_text("Link copied").wait_for()
+    share.screenshot(path=screenshot_dir / "programme-share-copied.png")
     assert status.get_attribute("role") == "status"
     assert page.evaluate("navigator.clipboard.readText()") == site.url(LIVE_PROGRAMME)
 
