@@ -54,12 +54,13 @@ from .taking_part import LONDON, london_today, long_date
 
 logger = logging.getLogger(__name__)
 
-# The most programmes one booklet holds. WeasyPrint takes about 0.1 to 0.2 s of CPU a
-# programme (a page each; bench/README.md): 50 programmes are a 55-page booklet made in
-# about 10 s on the 2-core bench machine, a third of gunicorn's 30-second worker
-# timeout, and already a thick booklet to print. A larger choice (the whole of a big
-# catalogue) is refused with a page saying how to narrow it, rather than tying up a
-# worker for minutes: 1,000 programmes would take about 3 minutes.
+# The most programmes one booklet holds. WeasyPrint takes about 0.15 to 0.22 s of CPU a
+# programme (a page each; bench/README.md): 50 programmes are a 52-page booklet made in
+# about 7 s of CPU on the 2-core bench machine, a quarter of gunicorn's 30-second worker
+# timeout (26 s of wall time when the machine was shared by three test suites), and
+# already a thick booklet to print. A larger choice (the whole of a big catalogue) is
+# refused with a page saying how to narrow it, rather than tying up a worker for
+# minutes: 1,000 programmes took 3.5 minutes of CPU.
 MAX_PROGRAMMES = 50
 # A safety net only, as for pages: a new catalogue version is what makes a booklet stale.
 KEEP_SECONDS = 24 * 60 * 60
