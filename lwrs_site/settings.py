@@ -7,6 +7,7 @@ production start without a strong secret key fails loudly.
 
 import math
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -42,6 +43,24 @@ def envseconds(name: str, default: float) -> float:
             f"{name} must be a number of seconds (0 for none), not {value!r}"
         )
     return seconds
+# An origin as a CSP source: scheme, host (or "*." and a domain), optional port.
+ORIGIN_PATTERN = re.compile(
+    r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:(\d{1,5}|\*))?$",
+    re.IGNORECASE,
+)
+
+
+def envorigins(name: str, default: str) -> list[str]:
+    """Space-separated origins. Each goes into a CSP header as it is, so anything else
+    (a path, a quote, a semicolon that would start another directive) fails loudly."""
+    origins = os.environ.get(name, default).split()
+    bad = [origin for origin in origins if not ORIGIN_PATTERN.match(origin)]
+    if bad:
+        raise ImproperlyConfigured(
+            f"{name} takes origins separated by spaces, such as https://intranet.example.nhs.uk "
+            f"or https://*.nhs.uk, not {bad[0]!r}"
+        )
+    return origins
 
 
 DEBUG = envbool("DJANGO_DEBUG")
@@ -282,6 +301,13 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     },
 }
+
+# Origins whose pages may frame the embeddable programme cards (/programmes/<slug>/embed/,
+# the only pages that relax frame-ancestors) and whose scripts may read the feed and
+# the JSON download (CORS). CSP source syntax: "https://*.nhs.uk" is any subdomain.
+EMBED_ALLOWED_ORIGINS = envorigins(
+    "DJANGO_EMBED_ALLOWED_ORIGINS", "https://*.nhs.uk https://*.nhs.net"
+)
 
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "

@@ -87,8 +87,8 @@ def connect_signals(models, through_models):
         )
 
 
-def _key(request, version):
-    raw = f"{version}|{request.scheme}|{request.get_host()}|{request.get_full_path()}"
+def _key(request, version, variant=""):
+    raw = f"{version}|{request.scheme}|{request.get_host()}|{request.get_full_path()}|{variant}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -135,7 +135,7 @@ def _response(entry, request):
     return response
 
 
-def cache_public_page(view):
+def cache_public_page(view=None, *, variant=None):
     """Serve the page from the cache while the catalogue has not changed,
     gzipped for the browsers that accept it.
 
@@ -143,9 +143,18 @@ def cache_public_page(view):
     preview drafts) always gets a freshly rendered page, and so does anyone
     whose session might change what they see.
 
+    `variant(request, version)`, when given, names what else the page shows that
+    can change without a new catalogue version (a cheap cache lookup): e.g. the
+    booklet's size, known once the booklet has been made (programmes/booklet.py).
+
     When the database cannot tell the version (down, frozen, slow), the page
     comes from the cache as this worker last knew it current (stale-if-error),
     or, if it is not there, as the 503 page: never a 500."""
+    if view is None:
+        return lambda view: cache_public_page(view, variant=variant)
+
+    def key_for(request, version):
+        return _key(request, version, variant(request, version) if variant else "")
 
     @wraps(view)
     def cached_view(request, *args, **kwargs):
@@ -157,9 +166,9 @@ def cache_public_page(view):
             return view(request, *args, **kwargs)
         version = _read_version(request)
         if version is None:
-            return _stale_or_unavailable(request, view, args, kwargs)
+            return _stale_or_unavailable(request, view, args, kwargs, key_for)
         request.catalogue_version = version  # the finder's index reads it too
-        key = _key(request, version)
+        key = key_for(request, version)
         entry = cache.get(key)
         if entry is None:
             try:
@@ -168,7 +177,7 @@ def cache_public_page(view):
                 if not is_outage(error):
                     raise
                 DATABASE.failed(error, request.path)
-                return _stale_or_unavailable(request, view, args, kwargs)
+                return _stale_or_unavailable(request, view, args, kwargs, key_for)
             if not _cacheable(request, response):
                 return response
             entry = _entry(response)
@@ -211,7 +220,7 @@ def _read_version(request):
     return version
 
 
-def _stale_or_unavailable(request, view, args, kwargs):
+def _stale_or_unavailable(request, view, args, kwargs, key_for):
     """The page as cached under the last version this worker read, marked stale:
     it is what the catalogue was at the last change this worker saw, never older.
     A page not cached is rendered without the database if it can be (a catalogue
@@ -219,7 +228,7 @@ def _stale_or_unavailable(request, view, args, kwargs):
     gets the 503 page."""
     if _Seen.version is None:
         return DATABASE.unavailable()
-    key = _key(request, _Seen.version)
+    key = key_for(request, _Seen.version)
     entry = cache.get(key) or _render_without_database(request, view, args, kwargs)
     if entry is None:
         return DATABASE.unavailable()

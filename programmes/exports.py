@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
+from .embeds import allow_cors
 from .finder import Finder
 from .finder.index import in_order
 from .models import Programme, ProgrammePartner
@@ -101,6 +102,7 @@ def _download(response, extension):
 
 
 @require_safe
+@allow_cors  # scripts on the intranet origins that may embed cards may read it too
 def programmes_json(request):
     today = london_today()
     programmes = [_record(p, request, today) for p in _programmes(request)]

@@ -9,6 +9,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from .embeds import allow_cors
 from .finder import Finder
 from .finder.index import in_order
 from .models import Programme
@@ -65,4 +66,5 @@ class ProgrammeFeed(Feed):
         return [tag.name for tag in programme.tags.all()]
 
 
-programme_feed = ProgrammeFeed()
+# Scripts on the intranet origins that may embed cards may read it too.
+programme_feed = allow_cors(ProgrammeFeed())

@@ -71,6 +71,7 @@ def robots_txt(request):
         # Downloads of the catalogue are for people, not for crawlers.
         "Disallow: /programmes/export.",
         "Disallow: /programmes/calendar.ics",
+        "Disallow: /programmes/booklet.pdf",
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

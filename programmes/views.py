@@ -13,6 +13,7 @@ from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from . import booklet
 from .cache import cache_public_page
 from .finder import Finder
 from .finder.form import AVAILABILITY_OPTIONS
@@ -138,7 +139,7 @@ def _can_preview(request):
 
 
 @require_safe
-@cache_public_page
+@cache_public_page(variant=booklet.home_page_variant)  # the booklet's size, once known
 def home(request):
     count = Programme.objects.published().count()
     browse = f"Browse all {count} programmes" if count != 1 else "Browse the 1 programme"
@@ -205,7 +206,7 @@ def _search_links(params, finder):
 
 @require_safe
 @records_searches
-@cache_public_page
+@cache_public_page(variant=booklet.page_variant)  # the booklet's size, once known
 def programme_list(request):
     finder = Finder(request.GET, version=getattr(request, "catalogue_version", None))
     page = Paginator(finder.pks(), PAGE_SIZE).get_page(_page_number(request.GET.get("page")))

@@ -1,11 +1,16 @@
-"""Tags for pages that share well: link previews (Open Graph, Twitter) and JSON-LD."""
+"""Tags for pages that share well: link previews (Open Graph, Twitter), JSON-LD, oEmbed
+discovery, and "Share this programme" (a link, a newsletter text and an embed code to copy)."""
 
 import json
+import re
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
+from programmes.embeds import discovery_url, iframe_html
 from programmes.structured_data import programme_data
 
 register = template.Library()
@@ -59,3 +64,38 @@ def canonical_url(context):
     """This page's address without its query: filtered views all point at the one page."""
     request = context["request"]
     return request.build_absolute_uri(request.path)
+
+
+@register.simple_tag(takes_context=True)
+def oembed_link(context, programme):
+    """oEmbed discovery (https://oembed.com/, section 4): tools given the page's address
+    find its embeddable card here."""
+    return format_html(
+        '<link rel="alternate" type="application/json+oembed" href="{}" title="{}">',
+        discovery_url(programme, context["request"]),
+        programme.title,
+    )
+
+
+def first_sentence(text, limit=200):
+    """The summary's first sentence, for a one-line mention ("Dr." and "e.g." do not end one)."""
+    text = " ".join(text.split())
+    match = re.search(r"(?<!\bDr)(?<!\be\.g)(?<!\bi\.e)(?<!\bSt)[.!?](?=\s+[A-Z“\"'(])", text)
+    sentence = text[: match.end()] if match else text
+    return Truncator(sentence).chars(limit)
+
+
+@register.inclusion_tag("programmes/share.html", takes_context=True)
+def share_programme(context, programme, availability):
+    """The programme page's "Share this programme": its link and a text for a newsletter,
+    to copy, and the code to embed its card on an intranet page."""
+    request = context["request"]
+    page_url = request.build_absolute_uri(programme.get_absolute_url())
+    return {
+        "programme": programme,
+        "page_url": page_url,
+        "summary_line": first_sentence(programme.summary),
+        "availability": availability,
+        "iframe": iframe_html(programme, request),
+        "embed_origins": settings.EMBED_ALLOWED_ORIGINS,
+    }
