@@ -43,6 +43,8 @@ def envseconds(name: str, default: float) -> float:
             f"{name} must be a number of seconds (0 for none), not {value!r}"
         )
     return seconds
+
+
 # An origin as a CSP source: scheme, host (or "*." and a domain), optional port.
 ORIGIN_PATTERN = re.compile(
     r"^https?://(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:(\d{1,5}|\*))?$",
