@@ -17,6 +17,7 @@ from django.db import connection
 
 from programmes.health import FaultLog
 from programmes.models import CatalogueVersion, Programme
+from tests.conftest import sign_in
 
 PAGE = "/programmes/active-bystander-training/"
 
@@ -109,7 +110,7 @@ def test_a_page_that_fails_while_rendering_is_stale_or_503(client, catalogue):
 
 
 def test_editors_get_cannot_be_edited_right_now(client, catalogue, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     assert client.get("/admin/programmes/programme/").status_code == 200
     with table_gone(Programme):
         response = client.get("/admin/programmes/programme/")
@@ -121,11 +122,11 @@ def test_editors_get_cannot_be_edited_right_now(client, catalogue, admin_user):
 
 
 def test_while_the_database_is_down_the_admin_says_so_at_once(client, catalogue, admin_user):
-    client.force_login(admin_user)
+    sign_in(client, admin_user)
     with table_gone(CatalogueVersion):
         client.logout()
         assert client.get(PAGE).status_code == 503  # a public read failed: reads stop
-        client.force_login(admin_user)
+        sign_in(client, admin_user)
     # The database answers again, but this process does not know yet: no waiting.
     response = client.get("/admin/")
     assert response.status_code == 503
