@@ -52,6 +52,7 @@ from .models import CatalogueVersion
 
 # The channel catalogue_changed() notifies and every web process listens on.
 CHANNEL = "lwrs_catalogue_changed"
+APPLICATION_NAME = "lwrs catalogue listener"
 # How old (seconds since the read was sent) a token may be and still be used:
 # the bound on how long an edit can stay unseen by a worker.
 TRUST_SECONDS = 1.0
@@ -155,6 +156,8 @@ class VersionListener:
 
     def _listen(self, connection):
         with deadline(connection, CONNECT_SECONDS), connection.cursor() as cursor:
+            # Named, for whoever looks at pg_stat_activity: one per web process.
+            cursor.execute("SET application_name = %s", [APPLICATION_NAME])
             cursor.execute(f"LISTEN {CHANNEL}")
         self.backend_pid = connection.connection.info.backend_pid
         if self._lost:

@@ -27,7 +27,12 @@ from programmes import cache as page_cache
 from programmes import version_listener
 from programmes.models import CatalogueVersion, KeyDate, Programme
 from programmes.taking_part import LONDON, KeyDateKind
-from programmes.version_listener import TRUST_SECONDS, VersionListener, read_token
+from programmes.version_listener import (
+    APPLICATION_NAME,
+    TRUST_SECONDS,
+    VersionListener,
+    read_token,
+)
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -328,3 +333,49 @@ def test_pages_turn_over_at_london_midnight_without_a_database_read(
     assert open_label not in html
     assert "Applications closed on 31 January 2027" in html
     assert not any(VERSION_TABLE in q["sql"] for q in queries.captured_queries)
+
+
+# --- two real servers -----------------------------------------------------------------
+
+
+def test_two_gunicorn_servers_see_an_edit(programme):
+    """Two app servers (gunicorn as production runs it, each with its own listener)
+    and an edit committed by a third process: both show it within the bound, and
+    in practice at their next request."""
+    from tests.production import fetch, gunicorn, production_env
+
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    url = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = production_env(DJANGO_SETTINGS_MODULE="tests.fault_settings", DATABASE_URL=url)
+    headers = {"X-Forwarded-Proto": "https", "Host": "lwrs.example.nhs.uk"}
+
+    def ask(server):
+        response = fetch(server.url + PAGE, headers)
+        assert response.status == 200, response.status
+        return response.text
+
+    with gunicorn(env) as first, gunicorn(env) as second:
+        servers = (first, second)
+        for server in servers:
+            for _ in range(3):  # rendered, then cached; the listener started meanwhile
+                assert "Active Bystander Training" in ask(server)
+        # Each server listens (and so answers cached pages without asking the database).
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                [APPLICATION_NAME],
+            )
+            assert cursor.fetchone()[0] == 2
+        programme.title = "Renamed on a third server"
+        programme.save()
+        committed = time.monotonic()
+        for server in servers:
+            while True:
+                sent = time.monotonic()
+                if "Renamed on a third server" in ask(server):
+                    break
+                assert sent - committed <= TRUST_SECONDS, "an old page after the bound"
+                time.sleep(0.01)
+        for server in servers:
+            assert "Traceback" not in server.output()
