@@ -26,8 +26,9 @@ worker_class = "gthread"
 # (README: about 100 MB a worker at 10,000 programmes).
 workers = int(os.environ.get("WEB_CONCURRENCY", os.cpu_count() or 2))
 # Requests served at once by a worker. Each thread keeps its own database
-# connection (CONN_MAX_AGE): workers x threads x instances must stay below
-# PostgreSQL's max_connections (100 by default).
+# connection (CONN_MAX_AGE), and each worker one more that listens for catalogue
+# changes (programmes/version_listener.py): workers x (threads + 1) x instances
+# must stay below PostgreSQL's max_connections (100 by default).
 threads = int(os.environ.get("GUNICORN_THREADS", 8))
 # A worker whose main loop is silent this long is restarted. Far above every
 # database timeout (lwrs_site/settings.py: connect 3 s, statement 5 s, any

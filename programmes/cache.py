@@ -2,11 +2,18 @@
 
 Every cached page is keyed by the catalogue's version: a random token in the
 database that every change to a catalogue record replaces, in the same
-transaction as the change. Each request reads the token (one query by primary
-key), so every gunicorn worker and every app server sees an editor's change at
-once, and a page cached before it is never served again: its key is never asked
-for, and it ages out of the cache. A fresh token (not a counter) means a restored
-or rolled-back database can never bring back a key of older content.
+transaction as the change, so a page cached before a change is never served
+after it: its key is never asked for, and it ages out of the cache. A fresh
+token (not a counter) means a restored or rolled-back database can never bring
+back a key of older content.
+
+How a request knows the token: on PostgreSQL, a web process keeps it in memory,
+told of each change by LISTEN/NOTIFY and reading it again at least twice a
+second (programmes/version_listener.py): a cached page costs no database round
+trip, and every worker of every app server sees a change within milliseconds,
+within 1 second at worst. Otherwise (SQLite, a listener that is not connected
+or not heard from, a request inside a transaction) the request reads it itself
+(one query by primary key), and sees the change at once.
 
 Each page is compressed once, when it is cached, and served gzipped to the
 browsers that accept it (nearly all): a catalogue page is about a tenth of its
@@ -40,6 +47,7 @@ from lwrs_site.db import deadline, refused
 from .health import DATABASE, is_outage
 from .models import CatalogueVersion
 from .taking_part import london_today
+from .version_listener import CHANNEL, LISTENER, read_token
 
 # A safety net only: a change of version is what makes a page stale.
 PAGE_SECONDS = 24 * 60 * 60
@@ -57,21 +65,34 @@ def catalogue_version():
     The date is part of it because pages and the finder's index show availability,
     which changes at midnight in London without an edit (programmes/taking_part.py):
     a page cached yesterday must not be served today."""
-    # Plain SQL: every cached page pays for this query, and building it with the
-    # ORM cost several times more than running it.
-    table = connection.ops.quote_name(CatalogueVersion._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {table} WHERE id = %s", [1])  # noqa: S608 - a model's table name
-        row = cursor.fetchone()
-    token = row[0] if row else catalogue_changed()
+    return _label(read_token(connection) or catalogue_changed())
+
+
+def _label(token):
+    # London's date is worked out here, in the process: midnight turns every
+    # page over with no database read, whoever supplied the token.
     return f"{token}-{london_today():%Y%m%d}"
 
 
 def catalogue_changed(**_signal_kwargs):
     """A new version: every page cached so far is stale. Also a signal receiver."""
     token = uuid.uuid4().hex
-    if not CatalogueVersion.objects.filter(pk=1).update(token=token):
-        CatalogueVersion.objects.update_or_create(pk=1, defaults={"token": token})
+    if connection.vendor == "postgresql":
+        # One statement: the new token and the notification that tells every
+        # web process (programmes/version_listener.py) commit together, with
+        # the change, or not at all.
+        table = connection.ops.quote_name(CatalogueVersion._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH changed AS (UPDATE {table} SET token = %s WHERE id = 1 RETURNING token) "  # noqa: S608 - a model's table name
+                "SELECT pg_notify(%s, token) FROM changed",
+                [token, CHANNEL],
+            )
+            if cursor.fetchone() is not None:
+                return token
+    elif CatalogueVersion.objects.filter(pk=1).update(token=token):
+        return token
+    CatalogueVersion.objects.update_or_create(pk=1, defaults={"token": token})
     return token
 
 
@@ -207,6 +228,14 @@ def _read_version(request):
     """The catalogue version, or None when the database cannot say it now."""
     if DATABASE.is_down():
         return None
+    # A connection inside a transaction may see a change of its own that the
+    # listener's cannot: it reads for itself.
+    shared = None if connection.in_atomic_block else LISTENER.current()
+    if shared is not None:
+        token, read_at = shared
+        version = _label(token)
+        _Seen.version, _Seen.at = version, read_at
+        return version
     try:
         with deadline(connection, VERSION_READ_SECONDS):
             version = catalogue_version()

@@ -12,10 +12,11 @@ so they are the same on SQLite and PostgreSQL by construction.
 Why it is never stale: a snapshot is labelled with the catalogue version
 (programmes/cache.py), a token that every change to a catalogue record
 (programmes, their relations, the search vocabulary) replaces in the same
-transaction. Every request that uses the index reads the token; a worker whose
-snapshot has another label builds a new one first (BUILD_QUERIES queries), so
-an editor's change is seen by every worker and every app server at the next
-request, as with the page cache. Changes made with QuerySet.update() or
+transaction. Every request that uses the index knows the token (the page cache
+reads it, or on PostgreSQL has it from programmes/version_listener.py); a worker
+whose snapshot has another label builds a new one first (BUILD_QUERIES queries),
+so an editor's change is seen by every worker and every app server as soon as
+by the page cache. Changes made with QuerySet.update() or
 bulk_create() send no signals: call programmes.cache.catalogue_changed() after
 them.
 
