@@ -293,8 +293,6 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
         "img-src": [SELF],
-        # NHS.UK frontend's CSS loads the Frutiger font; offline it falls back to Arial.
-        "font-src": [SELF, "https://assets.nhs.uk"],
         "connect-src": [SELF],
         "manifest-src": [SELF],
         "form-action": [SELF],
@@ -420,5 +418,8 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 ).strip()
 TEAM_EMAIL = "London.RaceStrategy@nhs.net"
 
-# The vendored NHS.UK frontend (static/vendor/nhsuk-frontend-<version>/).
+# The NHS.UK frontend version, in this one place: static/vendor/refresh-nhsuk-frontend.sh
+# reads this line and builds static/vendor/nhsuk-frontend/ from it (templates and
+# static/js/main.mjs use that folder, whose name has no version in it);
+# tests/test_nhsuk_frontend.py fails while the files there are of another version.
 NHSUK_FRONTEND_VERSION = "10.6.1"

@@ -6,5 +6,7 @@ def site(request):
     return {
         "site_name": settings.SITE_NAME,
         "team_email": settings.TEAM_EMAIL,
-        "nhsuk_static": f"vendor/nhsuk-frontend-{settings.NHSUK_FRONTEND_VERSION}",
+        # Built from the version NHSUK_FRONTEND_VERSION names; the folder's name has
+        # no version in it, so templates and scripts never change with one.
+        "nhsuk_static": "vendor/nhsuk-frontend",
     }
