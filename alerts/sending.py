@@ -219,25 +219,43 @@ def deliver(run, report, mail=None, now_fn=timezone.now):
         mail.open()
     except (OSError, smtplib.SMTPException) as error:
         raise MailServerUnavailable(_reason(error)) from error
-    if connection.vendor == "postgresql":
-        # Each email is marked sent in a commit of its own: without waiting for the
-        # disk, a commit costs a fraction of a millisecond. A killed run loses
-        # nothing by it (the server has its commits); only a crash of the database
-        # server itself could forget the last moment's marks, and resend those.
-        with connection.cursor() as cursor:
-            cursor.execute("SET synchronous_commit TO OFF")
     try:
-        while True:
-            ids = claim(run, now_fn())
-            if not ids:
-                return
-            _deliver_batch(run, ids, mail, report, cached, now_fn)
+        with commits_without_waiting():
+            while True:
+                ids = claim(run, now_fn())
+                if not ids:
+                    return
+                _deliver_batch(run, ids, mail, report, cached, now_fn)
     finally:
         with contextlib.suppress(OSError, smtplib.SMTPException):
             mail.close()
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("RESET synchronous_commit")
+
+
+# How each database commits without waiting for the disk, and back.
+FAST_COMMITS = {
+    "postgresql": ("SET synchronous_commit TO OFF", "RESET synchronous_commit"),
+    "sqlite": ("PRAGMA synchronous = OFF", "PRAGMA synchronous = FULL"),
+}
+
+
+@contextlib.contextmanager
+def commits_without_waiting():
+    """Each email is marked sent in a commit of its own; without waiting for the disk
+    a commit costs a fraction of a millisecond instead of a disk flush. A killed run
+    loses nothing by it (the commits are the database's, not this process's); only a
+    crash of the database server or its machine could forget the last moment's marks,
+    and resend those. (Inside a transaction, as in tests, SQLite cannot switch.)"""
+    switch = FAST_COMMITS.get(connection.vendor)
+    if switch is None or (connection.vendor == "sqlite" and connection.in_atomic_block):
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(switch[0])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(switch[1])
 
 
 def _deliver_batch(run, ids, mail, report, cached, now_fn):

@@ -141,3 +141,27 @@ def test_a_run_killed_half_way_neither_resends_nor_loses(shared_database, smtp):
     assert set(received.values()) == {1}  # nothing twice
     # The one in the mail server's hands when the run died went, and is recorded as uncertain.
     assert outcome(env) == {"sent": COUNT - 1, "uncertain": 1}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_emails_are_marked_sent_without_waiting_for_the_disk_and_the_setting_comes_back():
+    """What keeps 10,000 one-row commits quick (bench/README.md): inside delivery the
+    connection commits without a disk flush; after it, as before."""
+    from django.db import connection
+
+    from alerts.sending import commits_without_waiting
+
+    read = {
+        "sqlite": ("PRAGMA synchronous", lambda value: int(value)),
+        "postgresql": ("SHOW synchronous_commit", str),
+    }[connection.vendor]
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute(read[0])
+            return read[1](cursor.fetchone()[0])
+
+    before = setting()
+    with commits_without_waiting():
+        assert setting() in (0, "off")
+    assert setting() == before
