@@ -1,7 +1,7 @@
 """Settings for the LWRS programme catalogue.
 
 One module, configured by environment variables (see the configuration
-contract in DESIGN.md). Safe by default: DEBUG is off unless asked for, and a
+contract in docs/design.md). Safe by default: DEBUG is off unless asked for, and a
 production start without a strong secret key fails loudly.
 """
 

@@ -1,7 +1,7 @@
-"""Security headers scored as the MDN HTTP Observatory scores them (see TESTING.md).
+"""Security headers scored as the MDN HTTP Observatory scores them (see docs/testing-recipes.md).
 
 Start at 100 and subtract penalties; bonuses count only when the score is at
-least 90. Where TESTING.md and the Observatory differ, the stricter reading is
+least 90. Where docs/testing-recipes.md and the Observatory differ, the stricter reading is
 used: the CSP bonus is +10 with `default-src 'none'` *or* +5 without unsafe
 sources, never both (the Observatory scores each test once), so the best
 possible score without cookies is 130.

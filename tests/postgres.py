@@ -1,6 +1,6 @@
 """A throwaway PostgreSQL server that a test (or bench/faults.py) can freeze, stop and start.
 
-As scripts/with-postgres starts one (TESTING.md, "A real PostgreSQL in CI"):
+As scripts/with-postgres starts one (docs/testing-recipes.md, "A real PostgreSQL in CI"):
 initdb and pg_ctl run as the postgres user when we are root, in a folder under
 /tmp that user can reach. Freezing sends SIGSTOP to the postmaster and each of
 its children (found by parent PID in /proc), never to anything by name; thaw()

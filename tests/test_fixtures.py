@@ -129,7 +129,7 @@ def test_every_partner_is_involved_in_something(catalogue):
         assert partner.programmes.exists(), partner
 
 
-# --- Taking part: only what FACTS.md and the seed say -----------------------------------
+# --- Taking part: only what docs/sources/facts.md and the seed say -----------------------------------
 
 
 def test_taking_part_facts_from_the_sources(catalogue):

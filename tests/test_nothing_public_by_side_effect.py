@@ -1,7 +1,7 @@
 """Nothing becomes public by side effect: a partner, audience or topic is public only
 while a published programme uses it, and no public page names or links a draft.
 
-Editors cannot delete anything (DESIGN.md, "Editors"): a record made by mistake
+Editors cannot delete anything (docs/design.md, "Editors"): a record made by mistake
 from a draft's form is harmless because it is not public, not because it can go.
 """
 

@@ -26,7 +26,7 @@ from tests.browser.pages import DESKTOP
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-# TESTING.md: headless, no sandbox (root in CI), nothing that calls the network.
+# docs/testing-recipes.md: headless, no sandbox (root in CI), nothing that calls the network.
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
