@@ -38,7 +38,7 @@ PAGES = {
     "programme": "/programmes/active-bystander-training/",
 }
 CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
-# The flags tests/browser use for Debian's Chromium (TESTING.md), headless.
+# The flags tests/browser use for Debian's Chromium (docs/testing-recipes.md), headless.
 CHROME_FLAGS = (
     "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage "
     "--disable-background-networking --disable-component-update --disable-sync "
