@@ -53,7 +53,7 @@ def serve():
     RESULTS.mkdir(exist_ok=True)
     database = RESULTS / "lighthouse.sqlite3"
     database.unlink(missing_ok=True)
-    env = django_env(database)
+    env = django_env(f"sqlite:///{database}")
     env["DJANGO_SETTINGS_MODULE"] = "lwrs_site.settings"
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_catalogue")
