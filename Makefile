@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 SECRET_FILE := .secret_key
 
-.PHONY: run serve test lint format check bench clean
+.PHONY: run serve test test-fast lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,15 +48,19 @@ serve: $(VENV)/.installed $(SECRET_FILE)
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+# Everything but the browser tests (tests/browser/) and the fault tests (tests/test_faults.py),
+# the slow parts that start Chromium, gunicorn or PostgreSQL.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not browser and not faults"
+
 # The performance benchmark (bench/README.md): never part of `make test`. Needs wrk
 # (apt-get install wrk); takes about five minutes. BENCH_ARGS="--n 12 1000" for a part.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Every hook of .pre-commit-config.yaml (ruff, djhtml, django-upgrade) on every file, as CI runs them.
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/djhtml --check templates/
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .

@@ -140,7 +140,7 @@ def _entry(response):
 
 
 def _response(entry, request):
-    gzipped = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+    gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
     response = HttpResponse(entry["gzip" if gzipped else "plain"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
