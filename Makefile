@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 SECRET_FILE := .secret_key
 
-.PHONY: run serve test test-fast lint format bench clean
+.PHONY: run serve test test-fast lint typecheck format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,14 @@ bench: $(VENV)/.installed
 lint: $(VENV)/.installed-test
 	$(BIN)/pre-commit run --all-files --show-diff-on-failure
 
+# mypy (with django-stubs) on the modules that are fully annotated: [tool.mypy] in pyproject.toml.
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates/
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache
