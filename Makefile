@@ -6,20 +6,27 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
 SECRET_FILE := .secret_key
+# Exact versions of everything installed, compiled from pyproject.toml (make lock).
+LOCK := requirements/lock.txt
+TEST_LOCK := requirements/lock-test.txt
 
-.PHONY: run serve test test-fast lint typecheck format bench clean
+.PHONY: run serve test test-fast lint typecheck format lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Reinstall when a lock file (or pyproject.toml) changes: the locked versions, then
+# the project itself with nothing resolved again.
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+# The test lock holds the runtime lock's versions too (compiled against it).
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 # A local secret key, made once and kept out of git: the site runs with DEBUG off.
@@ -70,6 +77,17 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 	$(BIN)/djhtml templates/
+
+# Compile the lock files from pyproject.toml after changing its dependencies: one
+# resolution for every Python from 3.11 and every platform (uv's --universal),
+# keeping the versions already locked where they still fit.
+# `make lock LOCK_ARGS=--upgrade` takes the newest versions pyproject.toml allows.
+lock: $(VENV)/.installed-test
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet \
+		--custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra test --constraint $(LOCK) \
+		--universal --python-version 3.11 --quiet \
+		--custom-compile-command "make lock" $(LOCK_ARGS) -o $(TEST_LOCK)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache
