@@ -6,20 +6,27 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 2
 SECRET_FILE := .secret_key
+# Exact versions of everything installed, compiled from pyproject.toml (make lock).
+LOCK := requirements/lock.txt
+TEST_LOCK := requirements/lock-test.txt
 
-.PHONY: run serve test lint format check bench clean
+.PHONY: run serve test test-fast lint typecheck format lock bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Reinstall when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Reinstall when a lock file (or pyproject.toml) changes: the locked versions, then
+# the project itself with nothing resolved again.
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e ".[test]"
+# The test lock holds the runtime lock's versions too (compiled against it).
+$(VENV)/.installed-test: $(TEST_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r $(TEST_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $@ $(VENV)/.installed
 
 # A local secret key, made once and kept out of git: the site runs with DEBUG off.
@@ -48,18 +55,39 @@ serve: $(VENV)/.installed $(SECRET_FILE)
 test: $(VENV)/.installed-test
 	$(BIN)/pytest
 
+# Everything but the browser tests (tests/browser/) and the fault tests (tests/test_faults.py),
+# the slow parts that start Chromium, gunicorn or PostgreSQL.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not browser and not faults"
+
 # The performance benchmark (bench/README.md): never part of `make test`. Needs wrk
 # (apt-get install wrk); takes about five minutes. BENCH_ARGS="--n 12 1000" for a part.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
+# Every hook of .pre-commit-config.yaml (ruff, djhtml, django-upgrade) on every file, as CI runs them.
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
+	$(BIN)/pre-commit run --all-files --show-diff-on-failure
+
+# mypy (with django-stubs) on the modules that are fully annotated: [tool.mypy] in pyproject.toml.
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+	$(BIN)/djhtml templates/
+
+# Compile the lock files from pyproject.toml after changing its dependencies: one
+# resolution for every Python from 3.11 and every platform (uv's --universal),
+# keeping the versions already locked where they still fit.
+# `make lock LOCK_ARGS=--upgrade` takes the newest versions pyproject.toml allows.
+lock: $(VENV)/.installed-test
+	$(BIN)/uv pip compile pyproject.toml --universal --python-version 3.11 --quiet \
+		--custom-compile-command "make lock" $(LOCK_ARGS) -o $(LOCK)
+	$(BIN)/uv pip compile pyproject.toml --extra test --constraint $(LOCK) \
+		--universal --python-version 3.11 --quiet \
+		--custom-compile-command "make lock" $(LOCK_ARGS) -o $(TEST_LOCK)
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache

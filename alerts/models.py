@@ -127,9 +127,7 @@ class Subscription(models.Model):
         related_name="+",
         help_text="Set when the subscription follows this one programme.",
     )
-    frequency = models.CharField(
-        max_length=20, choices=Frequency.choices, default=Frequency.IMMEDIATELY
-    )
+    frequency = models.CharField(max_length=20, choices=Frequency, default=Frequency.IMMEDIATELY)
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
     # The newest Change this subscription has been sent (or found nothing in).
@@ -234,7 +232,7 @@ class Alert(models.Model):
     programme = models.ForeignKey(
         Programme, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    frequency = models.CharField(max_length=20, choices=Frequency.choices)
+    frequency = models.CharField(max_length=20, choices=Frequency)
     changes = models.JSONField(default=list)  # Change ids
     programmes = models.JSONField(default=list)  # Programme ids, in the email's order
     created_at = models.DateTimeField(auto_now_add=True)

@@ -146,18 +146,8 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
         "OPTIONS": {
-            # Our templates (DIRS) lose their indentation when loaded; the apps'
-            # (the admin's) are read as they are.
-            "loaders": [
-                (
-                    "django.template.loaders.cached.Loader",
-                    [
-                        "lwrs_site.template_loaders.Loader",
-                        "django.template.loaders.app_directories.Loader",
-                    ],
-                )
-            ],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -33,13 +33,17 @@ import hashlib
 import re
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils.cache import patch_vary_headers, set_response_etag
 
 from lwrs_site.db import deadline, refused
@@ -58,8 +62,32 @@ ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads it
 # catalogue page answered, which is counted on every visit (finder/search_log.py).
 KEPT_ATTRIBUTES = ("search_made",)
 
+View = Callable[..., HttpResponse]
+# What else a page shows that can change without a new catalogue version.
+Variant = Callable[[HttpRequest, str], str]
+KeyFor = Callable[[HttpRequest, str], str]
 
-def catalogue_version():
+
+if TYPE_CHECKING:
+
+    class CatalogueRequest(HttpRequest):
+        """A request as the page cache passes it on: with the version it read."""
+
+        catalogue_version: str | None
+
+
+class Entry(TypedDict):
+    """A page as the cache keeps it (see _entry)."""
+
+    status: int
+    headers: list[tuple[str, str]]
+    etag: str
+    plain: bytes
+    gzip: bytes
+    attributes: dict[str, Any]
+
+
+def catalogue_version() -> str:
     """The label of what the catalogue shows now: the database's token and London's date.
 
     The date is part of it because pages and the finder's index show availability,
@@ -68,13 +96,13 @@ def catalogue_version():
     return _label(read_token(connection) or catalogue_changed())
 
 
-def _label(token):
+def _label(token: str) -> str:
     # London's date is worked out here, in the process: midnight turns every
     # page over with no database read, whoever supplied the token.
     return f"{token}-{london_today():%Y%m%d}"
 
 
-def catalogue_changed(**_signal_kwargs):
+def catalogue_changed(**_signal_kwargs: Any) -> str:
     """A new version: every page cached so far is stale. Also a signal receiver."""
     token = uuid.uuid4().hex
     if connection.vendor == "postgresql":
@@ -96,7 +124,7 @@ def catalogue_changed(**_signal_kwargs):
     return token
 
 
-def connect_signals(models, through_models):
+def connect_signals(models: Iterable[type[Model]], through_models: Iterable[type[Model]]) -> None:
     for model in models:
         post_save.connect(catalogue_changed, sender=model, dispatch_uid=f"catalogue-save-{model}")
         post_delete.connect(
@@ -108,12 +136,12 @@ def connect_signals(models, through_models):
         )
 
 
-def _key(request, version, variant=""):
+def _key(request: HttpRequest, version: str, variant: str = "") -> str:
     raw = f"{version}|{request.scheme}|{request.get_host()}|{request.get_full_path()}|{variant}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _cacheable(request, response):
+def _cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return (
         response.status_code == 200
         and not response.streaming
@@ -123,7 +151,7 @@ def _cacheable(request, response):
     )
 
 
-def _entry(response):
+def _entry(response: HttpResponse) -> Entry:
     """What the cache keeps of a page: compressed once here, not on every visit.
     Public pages hold no secret, so compressing them gives BREACH nothing to find."""
     set_response_etag(response)
@@ -139,8 +167,8 @@ def _entry(response):
     }
 
 
-def _response(entry, request):
-    gzipped = bool(ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", "")))
+def _response(entry: Entry, request: HttpRequest) -> HttpResponse:
+    gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
     response = HttpResponse(entry["gzip" if gzipped else "plain"], status=entry["status"])
     for name, value in entry["headers"]:
         response[name] = value
@@ -156,7 +184,15 @@ def _response(entry, request):
     return response
 
 
-def cache_public_page(view=None, *, variant=None):
+@overload
+def cache_public_page(view: View, *, variant: Variant | None = None) -> View: ...
+@overload
+def cache_public_page(
+    view: None = None, *, variant: Variant | None = None
+) -> Callable[[View], View]: ...
+def cache_public_page(
+    view: View | None = None, *, variant: Variant | None = None
+) -> View | Callable[[View], View]:
     """Serve the page from the cache while the catalogue has not changed,
     gzipped for the browsers that accept it.
 
@@ -174,11 +210,11 @@ def cache_public_page(view=None, *, variant=None):
     if view is None:
         return lambda view: cache_public_page(view, variant=variant)
 
-    def key_for(request, version):
+    def key_for(request: HttpRequest, version: str) -> str:
         return _key(request, version, variant(request, version) if variant else "")
 
     @wraps(view)
-    def cached_view(request, *args, **kwargs):
+    def cached_view(request: "CatalogueRequest", *args: Any, **kwargs: Any) -> HttpResponse:
         if (
             not settings.PUBLIC_PAGE_CACHE
             or request.method not in ("GET", "HEAD")
@@ -220,11 +256,11 @@ STALE_MAX_AGE = 60
 class _Seen:
     """The last catalogue version this worker read, and when (time.monotonic())."""
 
-    version = None
+    version: str | None = None
     at = 0.0
 
 
-def _read_version(request):
+def _read_version(request: HttpRequest) -> str | None:
     """The catalogue version, or None when the database cannot say it now."""
     if DATABASE.is_down():
         return None
@@ -249,18 +285,24 @@ def _read_version(request):
     return version
 
 
-def _stale_or_unavailable(request, view, args, kwargs, key_for):
+def _stale_or_unavailable(
+    request: "CatalogueRequest",
+    view: View,
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    key_for: KeyFor,
+) -> HttpResponse:
     """The page as cached under the last version this worker read, marked stale:
     it is what the catalogue was at the last change this worker saw, never older.
     A page not cached is rendered without the database if it can be (a catalogue
     page: from the finder's index, still in memory under that version); any other
     gets the 503 page."""
     if _Seen.version is None:
-        return DATABASE.unavailable()
+        return cast(HttpResponse, DATABASE.unavailable())  # health.py: the 503 page
     key = key_for(request, _Seen.version)
     entry = cache.get(key) or _render_without_database(request, view, args, kwargs)
     if entry is None:
-        return DATABASE.unavailable()
+        return cast(HttpResponse, DATABASE.unavailable())  # health.py: the 503 page
     cache.set(key, entry, PAGE_SECONDS)
     DATABASE.served_stale()
     response = _response(entry, request)
@@ -273,7 +315,9 @@ def _stale_or_unavailable(request, view, args, kwargs, key_for):
     return response
 
 
-def _render_without_database(request, view, args, kwargs):
+def _render_without_database(
+    request: "CatalogueRequest", view: View, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Entry | None:
     """The page rendered as of the last version read, with every database call
     refused at once: what needs only in-memory state (the finder's index
     labelled with that version) renders; anything else gives None."""

@@ -36,7 +36,7 @@ def client_address(request):
     remote = request.META.get("REMOTE_ADDR") or None
     if not settings.BEHIND_TLS_PROXY:
         return remote
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+    forwarded = request.headers.get("x-forwarded-for", "").split(",")
     count = settings.TRUSTED_PROXY_COUNT
     if len(forwarded) < count or not forwarded[0].strip():
         # Not through every trusted proxy (a health check from inside, say).

@@ -20,14 +20,17 @@ How it is put together (a module each):
 - search_log.py: anonymous weekly counts of what was searched for.
 """
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from ..collation import a_to_z
+from ..models import Programme
 from .form import FACETS, FIXED_OPTIONS, CatalogueForm
-from .index import SORTS, bitset_of_mask, current_index
-from .query import read_query
+from .index import SORTS, Card, bitset_of_mask, current_index
+from .query import Query, read_query
 from .ranking import find
 from .selection import Selection
 
@@ -48,44 +51,44 @@ class Option:
 class Facet:
     name: str
     legend: str
-    options: list
+    options: list[Option]
     more: bool = False  # some options with results are not offered
 
     # A long list shows its first options and folds the rest (a phone user
     # scrolls past a dozen checkboxes to reach the results).
     @property
-    def first(self):
+    def first(self) -> list[Option]:
         return self.options if len(self.options) <= FOLD_AFTER + 1 else self.options[:FOLD_AFTER]
 
     @property
-    def rest(self):
+    def rest(self) -> list[Option]:
         return self.options[len(self.first) :]
 
     @property
-    def fold_at(self):
+    def fold_at(self) -> int:
         """The position of the first folded option (0: nothing folded)."""
         return len(self.first) if self.rest else 0
 
     @property
-    def rest_chosen(self):
+    def rest_chosen(self) -> bool:
         return any(option.selected for option in self.rest)
 
     @property
-    def hint(self):
+    def hint(self) -> str:
         return "The most common ones. Search to find others." if self.more else ""
 
 
 class Finder:
-    def __init__(self, params, *, version=None):
+    def __init__(self, params: Mapping[str, Any], *, version: str | None = None) -> None:
         # The page cache has just read the catalogue version: no need to again.
         self.index = current_index(version)
         self.form = CatalogueForm(params, index=self.index)
-        self.query = self.form.value("q")
-        self.search = None  # the query as read (a query.Query), when searching
+        self.query: str = self.form.value("q")
+        self.search: Query | None = None  # the query as read, when searching
         self.partial = False
         self.selection = self._select()
 
-    def _select(self):
+    def _select(self) -> Selection:
         selection = Selection.everything(self.index)
         for name in FACETS:
             values = self.form.value(name)
@@ -105,20 +108,20 @@ class Finder:
         return selection.searched(bitset_of_mask(found.chosen), ranked)
 
     @property
-    def corrected(self):
+    def corrected(self) -> str | None:
         """The search as corrected, when a word was misspelt, else None."""
         return self.search.corrected_text if self.search else None
 
     @property
-    def sort_key(self):
+    def sort_key(self) -> str:
         """The sort in force: relevance when searching, A to Z otherwise."""
-        chosen = self.form.value("sort")
+        chosen: str = self.form.value("sort")
         if chosen == "relevance" and not self.query:
             return "title"
         return chosen or ("relevance" if self.query else "title")
 
     @property
-    def sort_options(self):
+    def sort_options(self) -> list[tuple[str, str]]:
         """The sort menu: (value, label). Its first option, value "", is the usual
         order (Relevance when searching, A to Z otherwise), so a search made from
         a page sorted the usual way is sorted by relevance."""
@@ -127,24 +130,24 @@ class Finder:
         return [("", SORTS[usual]), *others]
 
     @property
-    def sort_chosen(self):
+    def sort_chosen(self) -> str:
         """The sort menu's value for the sort in force."""
         key = self.sort_key
         return "" if key == ("relevance" if self.query else "title") else key
 
-    def pks(self, sort=None):
+    def pks(self, sort: str | None = None) -> list[int]:
         """The programmes found, as primary keys, in the sort in force (or `sort`)."""
         return self.selection.pks(sort or self.sort_key)
 
-    def count(self):
+    def count(self) -> int:
         return self.selection.bits().bit_count()
 
-    def facets(self):
+    def facets(self) -> list[Facet]:
         """Each facet's options with how many programmes each would give, counted for
         the current search and the other active facets."""
         facets = []
         for name, legend in FACETS.items():
-            selected = self.form.value(name)
+            selected: list[str] = self.form.value(name)
             counts = self.selection.counts(name)
             more = False
             if name in RELATED_FACETS:
@@ -154,8 +157,8 @@ class Finder:
                     known.setdefault(slug, (labels[slug], 0))
                 # A large catalogue has hundreds of partners and tags: offer the
                 # most used (and any chosen), A to Z; search finds the rest.
-                shown = sorted(known.items(), key=lambda i: (-i[1][1], a_to_z(i[1][0])))
-                shown = dict(shown[:MAX_OPTIONS]) | {s: known[s] for s in selected}
+                most_used = sorted(known.items(), key=lambda i: (-i[1][1], a_to_z(i[1][0])))
+                shown = dict(most_used[:MAX_OPTIONS]) | {s: known[s] for s in selected}
                 options = [
                     Option(slug, label, count, slug in selected)
                     for slug, (label, count) in sorted(shown.items(), key=lambda i: a_to_z(i[1][0]))
@@ -170,10 +173,10 @@ class Finder:
             facets.append(Facet(name, legend, options, more))
         return facets
 
-    def notices(self):
+    def notices(self) -> list[str]:
         return self.form.notices()
 
-    def selected(self):
+    def selected(self) -> list[tuple[str, str, str]]:
         """The active facet values as (facet name, value, label) for removable tags."""
         labels = {name: dict(options) for name, options in FIXED_OPTIONS.items()}
         labels.update(self.index.labels)
@@ -183,12 +186,12 @@ class Finder:
             for value in self.form.value(name)
         ]
 
-    def cards(self, pks):
+    def cards(self, pks: Iterable[int]) -> list[Card]:
         """The result cards (index.Card) of these programmes, from the index: no query."""
         index = self.index
         return [index.cards[index.position_of[pk]] for pk in pks]
 
-    def card_facts(self, programme):
+    def card_facts(self, programme: Programme) -> list[tuple[str, str]]:
         """What a result card says about taking part: its availability today, who it
         is for, and how it is delivered and what it costs, where known."""
         position = self.index.position_of.get(programme.pk)
@@ -198,13 +201,13 @@ class Finder:
         audiences = self.index.audience_names[position]
         if audiences:
             facts.append(("Who it is for", ", ".join(audiences)))
-        delivery = [programme.get_delivery_display() if programme.delivery else "", programme.cost]
-        delivery = "; ".join(part for part in delivery if part)
+        parts = [programme.get_delivery_display() if programme.delivery else "", programme.cost]
+        delivery = "; ".join(part for part in parts if part)
         if delivery:
             facts.append(("Delivery and cost", delivery))
         return facts
 
-    def is_filtered(self):
+    def is_filtered(self) -> bool:
         return bool(self.query or any(self.form.value(name) for name in FACETS))
 
 

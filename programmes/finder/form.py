@@ -9,12 +9,14 @@ costs no query.
 """
 
 import re
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any, cast
 
 from django import forms
 
 from ..models import Programme
 from ..taking_part import NOT_STATED, Availability
-from .index import SORTS
+from .index import SORTS, CatalogueIndex
 
 SEARCH_MAX_LENGTH = 200
 FACETS = {
@@ -59,16 +61,16 @@ class SearchField(forms.CharField):
     """Free text, cleaned rather than refused: control characters removed, spaces
     collapsed, shortened to SEARCH_MAX_LENGTH with a notice."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(required=False, strip=True, **kwargs)
-        self.notices = []
+        self.notices: list[str] = []
 
-    def clean(self, value):
+    def clean(self, value: Any) -> Any:
         # A form's fields are shallow copies of the class's: each clean starts afresh.
         self.notices = []
         return super().clean(value)
 
-    def to_python(self, value):
+    def to_python(self, value: object) -> str:
         value = CONTROL_CHARACTERS.sub(" ", value if isinstance(value, str) else "")
         value = " ".join(value.split())
         if len(value) > SEARCH_MAX_LENGTH:
@@ -87,13 +89,13 @@ class FacetField(forms.MultipleChoiceField):
     as `known` rather than as choices, which Django would copy and normalise on
     every request: hundreds of partners and topics at 10,000 programmes."""
 
-    def __init__(self, *, noun, known=(), **kwargs):
+    def __init__(self, *, noun: str, known: Collection[str] = (), **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
         self.noun = noun
         self.known = known
-        self.notices = []
+        self.notices: list[str] = []
 
-    def clean(self, value):
+    def clean(self, value: Any) -> list[str]:
         self.notices = []
         values = [v for v in dict.fromkeys(value or []) if isinstance(v, str) and v.strip()]
         known = self.known
@@ -108,14 +110,14 @@ class FacetField(forms.MultipleChoiceField):
 class ChoiceOrNothing(forms.ChoiceField):
     """One of its choices, or "" with a notice (never an error)."""
 
-    def __init__(self, *, notice="", **kwargs):
+    def __init__(self, *, notice: str = "", **kwargs: Any) -> None:
         super().__init__(required=False, **kwargs)
         self.notice = notice
-        self.notices = []
+        self.notices: list[str] = []
 
-    def clean(self, value):
+    def clean(self, value: Any) -> str:
         self.notices = []
-        if value and value not in {key for key, _ in self.choices}:
+        if value and value not in {key for key, _ in cast(Iterable[tuple[str, str]], self.choices)}:
             if self.notice:
                 self.notices.append(self.notice)
             return ""
@@ -138,18 +140,19 @@ class CatalogueForm(forms.Form):
     )
     spelling = ChoiceOrNothing(choices=[("exact", "As typed")])
 
-    def __init__(self, data, *, index):
+    def __init__(self, data: Mapping[str, Any], *, index: CatalogueIndex) -> None:
         super().__init__(data)
         for name in ("audience", "tag", "partner"):
-            self.fields[name].known = index.labels[name]
+            cast(FacetField, self.fields[name]).known = index.labels[name]
         for name, label in FACETS.items():
             self.fields[name].label = label
 
-    def value(self, name):
+    def value(self, name: str) -> Any:  # a list of values for a facet, else a str
         """The cleaned value of a parameter (validating the form once)."""
         self.is_valid()
         return self.cleaned_data.get(name) or ([] if name in FACETS else "")
 
-    def notices(self):
+    def notices(self) -> list[str]:
         self.is_valid()
-        return [notice for field in self.fields.values() for notice in field.notices]
+        fields = cast(dict[str, SearchField | FacetField | ChoiceOrNothing], self.fields)
+        return [notice for field in fields.values() for notice in field.notices]

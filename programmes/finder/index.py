@@ -24,22 +24,26 @@ Sets of programmes are Python ints used as bitsets: bit i is the programme at
 position i of the snapshot.
 """
 
+import datetime
 import re
 import threading
 from bisect import bisect_left
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any, Self, cast
 
 import numpy as np
-from django.db.models import Value
+import numpy.typing as npt
+from django.db.models import QuerySet, Value
 from django.urls import reverse
 
 from ..cache import catalogue_version
 from ..collation import a_to_z
 from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme
-from ..taking_part import KeyDateKind, availability, london_today
+from ..taking_part import AvailabilityNow, KeyDateKind, availability, london_today
 from .query import PREFIX_MIN, closest_word
-from .text import distinct_terms, terms, words_of_term
+from .text import Word, distinct_terms, terms, words_of_term
 from .vocabulary import Vocabulary
 
 # Where a programme's words are, and what a match there is worth: the title
@@ -66,7 +70,7 @@ ORDERS = ("title", "newest", "updated", "created")
 
 # The facets whose values are related records: (name, link table, its programme
 # foreign key, its related-record foreign key).
-RELATED = [
+RELATED: list[tuple[str, Any, str, str]] = [  # Any: three model classes, each with `objects`
     ("audience", Programme.audiences.through, "programme", "audience"),
     ("tag", TaggedProgramme, "content_object", "tag"),
     ("partner", ProgrammePartner, "programme", "partner"),
@@ -87,6 +91,10 @@ ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]+\b")
 FETCH_BY_ID_LIMIT = 1000
 READ_CHUNK = 2000  # rows read at a time when building the index
 
+# Arrays of programmes' positions in the index, and of one bool a programme.
+Positions = npt.NDArray[np.int32]
+Mask = npt.NDArray[np.bool_]
+
 
 @dataclass(frozen=True, slots=True)
 class Card:
@@ -102,13 +110,13 @@ class Card:
     delivery: str
     cost: str
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("programmes:detail", args=[self.slug])
 
-    def get_kind_display(self):
+    def get_kind_display(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)
 
-    def get_delivery_display(self):
+    def get_delivery_display(self) -> str:
         return DELIVERY_LABELS.get(self.delivery, self.delivery)
 
 
@@ -116,25 +124,25 @@ KIND_LABELS = dict(Programme.Kind.choices)
 DELIVERY_LABELS = dict(Programme.Delivery.choices)
 
 
-def bitset(positions, size):
+def bitset(positions: Iterable[int], size: int) -> int:
     flags = bytearray(size // 8 + 1)
     for position in positions:
         flags[position >> 3] |= 1 << (position & 7)
     return int.from_bytes(flags, "little")
 
 
-def bitset_of_mask(mask):
+def bitset_of_mask(mask: Mask) -> int:
     """A numpy mask (one bool a programme) as a bitset."""
     return int.from_bytes(np.packbits(mask, bitorder="little").tobytes(), "little")
 
 
-def mask_of_bitset(bits, size):
+def mask_of_bitset(bits: int, size: int) -> Mask:
     """A bitset as a numpy mask of `size` programmes."""
     flags = np.frombuffer(bits.to_bytes(size // 8 + 1, "little"), dtype=np.uint8)
     return np.unpackbits(flags, bitorder="little")[:size].astype(bool)
 
 
-def _merged(lists):
+def _merged(lists: list[list[int]]) -> Positions:
     """The positions in `lists` (each sorted), once each, as a compact array."""
     if len(lists) == 1:
         return np.array(lists[0], dtype=np.int32)
@@ -146,15 +154,17 @@ class Place:
     distinct word and each distinct stem, the programmes that have it, and the
     words in order, so that the words starting with a prefix are a slice."""
 
-    def __init__(self, texts):
+    def __init__(self, texts: Iterable[str]) -> None:
         # Each distinct term (word, or hyphenated term) is read once, however
         # many programmes have it: the texts are only split into terms.
-        by_term = defaultdict(list)
+        by_term: defaultdict[str, list[int]] = defaultdict(list)
         for position, text in enumerate(texts):
             for term in distinct_terms(text):
                 by_term[term].append(position)
+        by_word: defaultdict[str, list[list[int]]]
+        by_stem: defaultdict[str, list[list[int]]]
         by_word, by_stem = defaultdict(list), defaultdict(list)
-        self.written = {}  # word -> as written, where its spelling was folded
+        self.written: dict[str, str] = {}  # word -> as written, where its spelling was folded
         for term, positions in by_term.items():
             for word in words_of_term(term):
                 by_word[word.text].append(positions)
@@ -165,9 +175,9 @@ class Place:
         self.stems = {stem: _merged(lists) for stem, lists in by_stem.items()}
         self.sorted_words = sorted(self.words)
 
-    def starting_with(self, prefix):
+    def starting_with(self, prefix: str) -> list[str]:
         """The words that start with `prefix` (and are longer than it)."""
-        found = []
+        found: list[str] = []
         words = self.sorted_words
         at = bisect_left(words, prefix)
         while at < len(words) and words[at].startswith(prefix):
@@ -179,41 +189,42 @@ class Place:
 
 @dataclass
 class CatalogueIndex:
-    pks: np.ndarray  # position -> programme primary key
-    places: dict  # place name -> Place
-    title_stems: list  # position -> the stems of its title's meaningful words
-    title_length: np.ndarray  # position -> how many they are
-    title_first_stem: np.ndarray  # position -> the first one's number (see stem_number)
-    stem_numbers: dict  # stem -> a number, for comparing stems in arrays
-    facets: dict  # facet -> value -> bitset of programmes with that value
-    labels: dict  # facet -> value -> label (related facets only)
-    orders: dict  # sort -> positions in that order (an array)
-    title_rank: np.ndarray  # position -> place in A to Z order
+    pks: npt.NDArray[np.int64]  # position -> programme primary key
+    places: dict[str, Place]  # place name -> Place
+    title_stems: list[tuple[str, ...]]  # position -> the stems of its title's meaningful words
+    title_length: Positions  # position -> how many they are
+    title_first_stem: Positions  # position -> the first one's number (see stem_number)
+    stem_numbers: dict[str, int]  # stem -> a number, for comparing stems in arrays
+    facets: dict[str, dict[str, int]]  # facet -> value -> bitset of programmes with that value
+    labels: dict[str, dict[str, str]]  # facet -> value -> label (related facets only)
+    orders: dict[str, Positions]  # sort -> positions in that order (an array)
+    title_rank: Positions  # position -> place in A to Z order
     vocabulary: Vocabulary
-    word_counts: dict  # word -> how many programmes have it anywhere
-    acronyms: set  # words titles and names write in capitals ("wres", "icb")
-    position_of: dict  # programme primary key -> position
-    cards: list  # position -> what its result card shows (a Card)
-    availability: list  # position -> its taking_part.AvailabilityNow today
-    audience_names: list  # position -> the names of its audiences, A to Z
-    _by_initial: dict | None = None  # words by first letter, for spelling correction
+    word_counts: dict[str, int]  # word -> how many programmes have it anywhere
+    acronyms: set[str]  # words titles and names write in capitals ("wres", "icb")
+    position_of: dict[int, int]  # programme primary key -> position
+    cards: list[Card]  # position -> what its result card shows
+    availability: list[AvailabilityNow]  # position -> its availability today
+    audience_names: list[list[str]]  # position -> the names of its audiences, A to Z
+    # Words by first letter, for spelling correction: made when first needed.
+    _by_initial: dict[str, list[str]] | None = None
 
     @property
-    def size(self):
+    def size(self) -> int:
         return len(self.pks)
 
     @property
-    def everything(self):
+    def everything(self) -> int:
         return (1 << self.size) - 1
 
-    def stem_number(self, stem):
+    def stem_number(self, stem: str) -> int:
         return self.stem_numbers.get(stem, -2)  # -1 is "no title words"
 
-    def knows(self, word):
+    def knows(self, word: str) -> bool:
         """Whether a programme has this (folded) word, written as it is."""
         return word in self.word_counts
 
-    def finds(self, word):
+    def finds(self, word: Word) -> bool:
         """Whether a search for this Word would find anything, however matched."""
         if word.text in self.word_counts:
             return True
@@ -222,10 +233,10 @@ class CatalogueIndex:
             return True
         return len(word.text) >= PREFIX_MIN and any(p.starting_with(word.text) for p in places)
 
-    def closest(self, word):
+    def closest(self, word: str) -> str | None:
         """The catalogue's word closest in spelling to `word` (query.closest_word)."""
         if self._by_initial is None:
-            by_initial = defaultdict(list)
+            by_initial: defaultdict[str, list[str]] = defaultdict(list)
             for known in self.word_counts:
                 by_initial[known[0]].append(known)
             for stem_words in self.vocabulary.words:
@@ -233,7 +244,7 @@ class CatalogueIndex:
             self._by_initial = dict(by_initial)
         return closest_word(word, self._by_initial.get(word[0], ()), self.word_counts)
 
-    def written(self, word):
+    def written(self, word: str) -> str:
         """How the catalogue writes a word: "WRES", "behaviour" (not "behavior")."""
         if word in self.acronyms:
             return word.upper()
@@ -243,7 +254,7 @@ class CatalogueIndex:
         return word
 
     @classmethod
-    def build(cls):
+    def build(cls) -> Self:
         # Rows are read in chunks and only what the index keeps is kept: holding
         # every row at once (about 8 MB of text at 10,000 programmes, several
         # times that as Python objects) would leave each worker that much bigger.
@@ -272,8 +283,12 @@ class CatalogueIndex:
         kind_labels = dict(Programme.Kind.choices)
         delivery_labels = dict(Programme.Delivery.choices)
         pks, dates, chosen_availability, ended, cards = [], [], [], [], []
-        text = {place: [] for place in PLACES}
-        members = {"status": defaultdict(list), "kind": defaultdict(list)}
+        # Each place's texts; for topics and names, each programme's list of them at first.
+        text: dict[str, list[Any]] = {place: [] for place in PLACES}
+        members: dict[str, dict[str, list[int]]] = {
+            "status": defaultdict(list),
+            "kind": defaultdict(list),
+        }
         for i, row in enumerate(rows.iterator(chunk_size=READ_CHUNK)):
             pk, slug, title, summary, body, keywords, status, kind, delivery, cost, choice = row[
                 :11
@@ -304,7 +319,7 @@ class CatalogueIndex:
         # Availability is today's, in London: the index's label (the catalogue
         # version) names the day, so a new day builds a new index.
         today = london_today()
-        application_dates = defaultdict(list)
+        application_dates: defaultdict[int, list[tuple[str, datetime.date]]] = defaultdict(list)
         for pk, kind, day in _application_dates():
             application_dates[pk].append((kind, day))
         availability_now = [
@@ -319,17 +334,17 @@ class CatalogueIndex:
         members["availability"] = defaultdict(list)
         for i, now in enumerate(availability_now):
             members["availability"][now.slug].append(i)
-        audience_names = [[] for _ in pks]
-        labels = {}
+        audience_names: list[list[str]] = [[] for _ in pks]
+        labels: dict[str, dict[str, str]] = {}
         for facet, pk, slug, name in _related_rows():
-            i = position.get(pk)
-            if i is None:  # published after the programmes were read
+            at = position.get(pk)
+            if at is None:  # published after the programmes were read
                 continue
-            members.setdefault(facet, defaultdict(list))[slug].append(i)
+            members.setdefault(facet, defaultdict(list))[slug].append(at)
             labels.setdefault(facet, {})[slug] = name
-            text["topics" if facet == "tag" else "names"][i].append(name)
+            text["topics" if facet == "tag" else "names"][at].append(name)
             if facet == "audience":
-                audience_names[i].append(name)
+                audience_names[at].append(name)
         for facet, _, _, _ in RELATED:
             members.setdefault(facet, {})
             labels.setdefault(facet, {})
@@ -344,13 +359,13 @@ class CatalogueIndex:
         acronyms = _acronyms(titles, text["topics"], text["names"])
         # The words are all a search needs: let each place's texts go once indexed.
         places = {place: Place(text.pop(place)) for place in PLACES}
-        word_counts = {}
+        word_counts: dict[str, int] = {}
         for word in {w for place in places.values() for w in place.words}:
             found = [place.words[word] for place in places.values() if word in place.words]
             word_counts[word] = (
                 len(found[0]) if len(found) == 1 else len(np.unique(np.concatenate(found)))
             )
-        stem_numbers = {}
+        stem_numbers: dict[str, int] = {}
         for stems in title_stems:
             for stem in stems:
                 stem_numbers.setdefault(stem, len(stem_numbers))
@@ -394,7 +409,7 @@ class CatalogueIndex:
         )
 
 
-def _application_dates():
+def _application_dates() -> Iterator[tuple[int, str, datetime.date]]:
     """(programme pk, kind, date) of published programmes' application dates:
     what availability is computed from (programmes/taking_part.py)."""
     kinds = [KeyDateKind.APPLICATIONS_OPEN, KeyDateKind.APPLICATIONS_CLOSE]
@@ -406,7 +421,7 @@ def _application_dates():
     )
 
 
-def _related_rows():
+def _related_rows() -> Iterator[tuple[str, int, str, str]]:
     """(facet, programme pk, slug, name) of every published programme's
     audiences, topics and partners, in one query."""
     queries = [
@@ -417,39 +432,43 @@ def _related_rows():
         for facet, through, programme, target in RELATED
     ]
     first, *rest = queries
-    return first.union(*rest, all=True).iterator(chunk_size=READ_CHUNK)
+    return cast(
+        Iterator[tuple[str, int, str, str]],
+        first.union(*rest, all=True).iterator(chunk_size=READ_CHUNK),
+    )
 
 
-def _meaningful_stems(text):
+def _meaningful_stems(text: str) -> tuple[str, ...]:
     found = [w for term in terms(text) for w in words_of_term(term) if not w.joined]
     return tuple(w.stem for w in found if not w.is_stop_word)
 
 
-def _acronyms(*places):
+def _acronyms(*places: Iterable[str]) -> set[str]:
     """The words titles, topics and names write in capitals ("WRES", "ICB")."""
-    found = set()
+    found: set[str] = set()
     for texts in places:
         for text in texts:
             found.update(w.casefold() for w in ACRONYM.findall(text))
     return found
 
 
-_snapshot = (None, None)  # (catalogue version, CatalogueIndex) of this process
+# (catalogue version, CatalogueIndex) of this process
+_snapshot: tuple[str | None, CatalogueIndex | None] = (None, None)
 _building = threading.Lock()
 
 
-def current_index(version=None):
+def current_index(version: str | None = None) -> CatalogueIndex:
     """This worker's index of the catalogue as it is now. `version`, when the
     caller has just read it (the page cache does), saves reading it again."""
     version = version or catalogue_version()
     label, index = _snapshot
     if label == version:
-        return index
+        return cast(CatalogueIndex, index)  # a version is labelled with its index
     with _building:  # threads of one process (runserver) build it once
         return _rebuild(version)
 
 
-def _rebuild(version):
+def _rebuild(version: str) -> CatalogueIndex:
     """Build the index and label it with a version it is certainly the state of.
 
     Its queries run one after another, each seeing what was committed when it
@@ -462,22 +481,22 @@ def _rebuild(version):
     for _ in range(3):
         label, index = _snapshot
         if label == version:  # another thread, or an earlier try, built it
-            return index
+            return cast(CatalogueIndex, index)
         index = CatalogueIndex.build()
         after = catalogue_version()
         if after == version:
             _snapshot = (version, index)
             return index
         version = after
-    return index
+    return cast(CatalogueIndex, index)  # built at least once
 
 
-def in_order(queryset, pks):
+def in_order(queryset: QuerySet[Programme], pks: Sequence[int]) -> list[Programme]:
     """The programmes of `queryset` whose keys are `pks`, in that order, fetched
     FETCH_BY_ID_LIMIT at a time (one query each, plus the queryset's
     prefetches), so a long list never becomes one huge query. A programme
     unpublished since the index was built is left out."""
-    by_pk = {}
+    by_pk: dict[int, Programme] = {}
     for start in range(0, len(pks), FETCH_BY_ID_LIMIT):
         chunk = pks[start : start + FETCH_BY_ID_LIMIT]
         by_pk.update((p.pk, p) for p in queryset.filter(pk__in=chunk))

@@ -8,12 +8,18 @@ start of a longer word), the parts of a hyphenated word, the same words joined
 -> "ethnic minority"). programmes/finder/ranking.py looks them up.
 """
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Self
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from .text import STOP_WORDS, terms, words_of_term
+from .text import STOP_WORDS, Word, terms, words_of_term
+
+if TYPE_CHECKING:  # the index imports this module
+    from .index import CatalogueIndex
+    from .vocabulary import Term
 
 # At most this many meaningful words are searched for; the rest are dropped.
 MAX_WORDS = 10
@@ -36,7 +42,7 @@ class Alternative:
     which must be in the same place of a programme. `text`: the whole word,
     when it is one word. `prefix`: it may match the start of longer words."""
 
-    stems: tuple
+    stems: tuple[str, ...]
     text: str | None = None
     weight: float = TYPED
     prefix: bool = False
@@ -46,12 +52,12 @@ class Alternative:
 class Concept:
     """One thing the search asks for: the query's `words` it stands for."""
 
-    words: tuple
-    alternatives: list
-    stems: tuple = ()  # the typed words' stems, for title matches
+    words: tuple[str, ...]
+    alternatives: list[Alternative]
+    stems: tuple[str, ...] = ()  # the typed words' stems, for title matches
 
     @property
-    def size(self):
+    def size(self) -> int:
         return len(self.words)
 
 
@@ -60,28 +66,28 @@ class Unit:
     """One word, or one hyphenated term, of the query."""
 
     term: str  # as typed, folded
-    parts: tuple  # its Words
-    joined: object = None  # for a hyphenated term, its parts as one Word
+    parts: tuple[Word, ...]  # its Words
+    joined: Word | None = None  # for a hyphenated term, its parts as one Word
 
     @classmethod
-    def read(cls, term):
+    def read(cls, term: str) -> Self:
         found = words_of_term(term)
         joined = found[-1] if found[-1].joined else None
         return cls(term, tuple(w for w in found if not w.joined), joined)
 
     @property
-    def meaningful(self):
+    def meaningful(self) -> list[Word]:
         return [w for w in self.parts if not w.is_stop_word] or list(self.parts)
 
     @property
-    def is_meaningful(self):
+    def is_meaningful(self) -> bool:
         return any(not w.is_stop_word for w in self.parts)
 
     @property
-    def key(self):
+    def key(self) -> tuple[str, ...]:
         return tuple(w.stem for w in self.meaningful)
 
-    def alternatives(self):
+    def alternatives(self) -> list[Alternative]:
         if self.joined is None:
             word = self.parts[0]
             return [Alternative((word.stem,), word.text, prefix=len(word.text) >= PREFIX_MIN)]
@@ -95,27 +101,27 @@ class Unit:
 @dataclass
 class Query:
     text: str  # as typed
-    concepts: list
-    corrections: dict = field(default_factory=dict)  # word typed -> word searched for
+    concepts: list[Concept]
+    corrections: dict[str, str] = field(default_factory=dict)  # word typed -> word searched for
 
     @property
-    def words(self):
+    def words(self) -> int:
         return sum(c.size for c in self.concepts)
 
     @property
-    def corrected_text(self):
+    def corrected_text(self) -> str | None:
         """The search as corrected ("leadership training"), or None."""
         if not self.corrections:
             return None
         return " ".join(self.corrections.get(term, term) for term in terms(self.text))
 
 
-def read_query(text, index, *, correct=True):
+def read_query(text: str, index: "CatalogueIndex", *, correct: bool = True) -> Query:
     """The concepts of a search against `index` (its words and vocabulary)."""
     units = [Unit.read(term) for term in terms(text)]
     meaningful = [u for u in units if u.is_meaningful] or units
     meaningful = list({u.term: u for u in meaningful}.values())[:MAX_WORDS]
-    corrections = {}
+    corrections: dict[str, str] = {}
     if correct:
         for i, unit in enumerate(meaningful):
             corrected = _corrected(unit, index)
@@ -125,8 +131,9 @@ def read_query(text, index, *, correct=True):
     return Query(text, _concepts(meaningful, index), corrections)
 
 
-def _concepts(units, index):
+def _concepts(units: list[Unit], index: "CatalogueIndex") -> list[Concept]:
     vocabulary = index.vocabulary
+    concepts: list[Concept]
     concepts, i = [], 0
     while i < len(units):
         for j in range(min(len(units), i + max(vocabulary.longest, 1)), i, -1):
@@ -156,7 +163,7 @@ def _concepts(units, index):
     return concepts
 
 
-def _from_vocabulary(span, key, groups):
+def _from_vocabulary(span: list[Unit], key: tuple[str, ...], groups: list[list["Term"]]) -> Concept:
     typed = span[0].alternatives() if len(span) == 1 else [Alternative(key)]
     alternatives = list(typed)
     for group in groups:
@@ -169,13 +176,14 @@ def _from_vocabulary(span, key, groups):
     return Concept(tuple(u.term for u in span), unique, key)
 
 
-def _corrected(unit, index):
+def _corrected(unit: Unit, index: "CatalogueIndex") -> str | None:
     """The unit with its unknown words corrected from the catalogue's own
     words, as a term ("leadrship" -> "leadership"), or None. A word the
     catalogue or the vocabulary knows is never corrected."""
+    parts: list[str]
     changed, parts = False, []
     for word in unit.parts:
-        candidate = None
+        candidate: str | None = None
         if not (
             word.is_stop_word
             or word.text.isdigit()
@@ -188,7 +196,7 @@ def _corrected(unit, index):
     return "-".join(parts) if changed else None
 
 
-def closest_word(word, choices, counts):
+def closest_word(word: str, choices: Sequence[str], counts: Mapping[str, int]) -> str | None:
     """The most used of `choices` within the allowed distance of `word`, or None.
 
     Only words that start with the same letter: people rarely mistype the first
@@ -196,7 +204,7 @@ def closest_word(word, choices, counts):
     if len(word) < SHORTEST_CORRECTED:
         return None
     allowed = 2 if len(word) >= LONG_WORD else 1
-    found = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=None)
-    found = [(distance, -counts.get(choice, 0), choice) for choice, distance, _ in found]
+    near = process.extract(word, choices, scorer=OSA.distance, score_cutoff=allowed, limit=None)
+    found = [(distance, -counts.get(choice, 0), choice) for choice, distance, _ in near]
     found = [f for f in found if f[2] != word and f[2] not in STOP_WORDS]
     return min(found)[2] if found else None

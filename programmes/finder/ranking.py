@@ -24,10 +24,18 @@ time in Python cost more than the rest of the page.
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
+import numpy.typing as npt
 
-from .index import PLACES
+from .index import PLACES, CatalogueIndex, Place
+from .query import Alternative, Concept, Query
+
+# Arrays of one entry a programme: its score, or whether it is chosen.
+Scores = npt.NDArray[np.float64]
+Mask = npt.NDArray[np.bool_]
+Positions = npt.NDArray[np.int32]
 
 WHOLE, STEM, PREFIX = 1.0, 0.8, 0.5
 PHRASE = 0.9  # every word of a phrase in one place, in any order
@@ -47,8 +55,8 @@ class Found:
     found; `score`, each one's relevance; `partial`, True when no programme
     matched every concept and these match some."""
 
-    chosen: np.ndarray
-    score: np.ndarray
+    chosen: Mask
+    score: Scores
     partial: bool = False
 
 
@@ -58,26 +66,27 @@ class LookedUp:
     programmes that have it other than by a word's start, and those that have
     it in their title."""
 
-    score: np.ndarray
-    strong: np.ndarray
-    in_title: np.ndarray
+    score: Scores
+    strong: Mask
+    in_title: Mask
 
     @property
-    def found(self):
+    def found(self) -> int:
         return int(np.count_nonzero(self.score))
 
 
-def _hits(place, alternative):
+def _hits(place: Place, alternative: Alternative) -> list[tuple[float, Positions]]:
     """[(how well, positions)] for one alternative in one place."""
     if alternative.text is None or len(alternative.stems) > 1:
-        found = None
+        found: Positions | None = None
         for stem in alternative.stems:
             have = place.stems.get(stem)
             if have is None:
                 return []
             found = have if found is None else np.intersect1d(found, have, assume_unique=True)
-        return [(PHRASE if len(alternative.stems) > 1 else STEM, found)]
-    hits = []
+        # Every alternative has a stem: `found` is an array here.
+        return [(PHRASE if len(alternative.stems) > 1 else STEM, cast(Positions, found))]
+    hits: list[tuple[float, Positions]] = []
     if alternative.prefix:
         starts = [alternative.text]
         stem = alternative.stems[0]
@@ -85,20 +94,20 @@ def _hits(place, alternative):
             starts.append(stem)
         for start in starts:
             hits += [(PREFIX, place.words[word]) for word in place.starting_with(start)]
-    stem = place.stems.get(alternative.stems[0])
-    if stem is not None:
-        hits.append((STEM, stem))
+    stemmed = place.stems.get(alternative.stems[0])
+    if stemmed is not None:
+        hits.append((STEM, stemmed))
     whole = place.words.get(alternative.text)
     if whole is not None:
         hits.append((WHOLE, whole))
     return hits
 
 
-def _look_up(index, concept):
+def _look_up(index: CatalogueIndex, concept: Concept) -> LookedUp:
     size = index.size
     score = np.zeros(size)
     strong = np.zeros(size, dtype=bool)
-    in_title = None
+    in_title: Mask | None = None
     for name, weight in PLACES.items():
         place = index.places[name]
         found = [
@@ -116,15 +125,15 @@ def _look_up(index, concept):
         if name == "title":
             in_title = best > 0
         score += best
-    return LookedUp(score, strong, in_title)
+    return LookedUp(score, strong, cast(Mask, in_title))  # PLACES has the title
 
 
-def _rarity(found, size):
+def _rarity(found: int, size: int) -> float:
     """How much finding a concept tells programmes apart (BM25's idf)."""
     return math.log(1 + (size - found + 0.5) / (found + 0.5))
 
 
-def find(index, query):
+def find(index: CatalogueIndex, query: Query) -> Found:
     """The programmes of `index` that `query` finds (a Found)."""
     size = index.size
     looked_up = [_look_up(index, concept) for concept in query.concepts]
@@ -132,7 +141,10 @@ def find(index, query):
         return Found(np.zeros(size, dtype=bool), np.zeros(size))
     rarity = [_rarity(each.found, size) for each in looked_up]
     top = max(rarity) or 1
-    score = sum(each.score * (weight / top) for each, weight in zip(looked_up, rarity, strict=True))
+    score = cast(  # a sum of arrays (there is at least one)
+        Scores,
+        sum(each.score * (weight / top) for each, weight in zip(looked_up, rarity, strict=True)),
+    )
     everywhere = np.logical_and.reduce([each.score > 0 for each in looked_up])
     if everywhere.any():
         _add_title_bonuses(index, query, looked_up, score, everywhere)
@@ -140,7 +152,9 @@ def find(index, query):
     return _partial(query, looked_up, score, size)
 
 
-def _add_title_bonuses(index, query, looked_up, score, everywhere):
+def _add_title_bonuses(
+    index: CatalogueIndex, query: Query, looked_up: list[LookedUp], score: Scores, everywhere: Mask
+) -> None:
     """A title that is the search, holds all of it, or starts with it comes first."""
     in_title = looked_up[0].in_title & everywhere
     has_all = np.logical_and.reduce([each.in_title for each in looked_up])
@@ -160,7 +174,7 @@ def _add_title_bonuses(index, query, looked_up, score, everywhere):
             score[position] += TITLE_IS_THE_SEARCH - TITLE_HAS_ALL_OF_IT - TITLE_STARTS_WITH_IT
 
 
-def _partial(query, looked_up, score, size):
+def _partial(query: Query, looked_up: list[LookedUp], score: Scores, size: int) -> Found:
     """The partial matches (see the module's docstring), each score weighed by
     the share of the query's words matched."""
     matched = np.zeros(size)

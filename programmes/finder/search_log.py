@@ -17,19 +17,27 @@ import datetime
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.signals import request_finished
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 KEEP_MONTHS = 13
 QUERY_MAX_LENGTH = 200
+
+# (week, query) -> [searches, results, partial]
+Pending = dict[tuple[datetime.date, str], list[int]]
+View = Callable[..., HttpResponseBase]
 
 
 @dataclass(frozen=True)
@@ -43,15 +51,15 @@ class SearchMade:
     page: int = 1
 
 
-def normalised(query):
+def normalised(query: str) -> str:
     return " ".join(query.casefold().split())[:QUERY_MAX_LENGTH]
 
 
-def monday(day):
+def monday(day: datetime.date) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def months_before(day, months):
+def months_before(day: datetime.date, months: int) -> datetime.date:
     """The same day `months` months earlier (the month's last day if shorter)."""
     year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
     month += 1
@@ -66,13 +74,13 @@ def months_before(day, months):
 class SearchLog:
     """This worker's counts not yet written to the database."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._pending = {}  # (week, query) -> [searches, results, partial]
-        self._since = None  # when the oldest pending count was made (time.time())
-        self._pruned_on = None
+        self._pending: Pending = {}
+        self._since: float | None = None  # when the oldest pending count was made (time.time())
+        self._pruned_on: datetime.date | None = None
 
-    def add(self, made, today=None):
+    def add(self, made: SearchMade, today: datetime.date | None = None) -> None:
         week = monday(today or timezone.localdate())
         key = (week, normalised(made.query))
         if not key[1]:
@@ -84,7 +92,7 @@ class SearchLog:
             if self._since is None:
                 self._since = time.time()
 
-    def due(self):
+    def due(self) -> bool:
         if self._since is None:
             return False
         waited = time.time() - self._since
@@ -93,7 +101,7 @@ class SearchLog:
             or len(self._pending) >= settings.SEARCH_LOG_MAX_PENDING
         )
 
-    def flush(self):
+    def flush(self) -> None:
         """Write the pending counts (one UPDATE, or INSERT, a search) and prune
         old weeks once a day. Never raises: a count is not worth a failure."""
         with self._lock:
@@ -110,7 +118,7 @@ class SearchLog:
             logger.warning("Could not record %d searches", len(pending), exc_info=True)
 
 
-def _write(pending):
+def _write(pending: Pending) -> None:
     from ..models import SearchCount
 
     for (week, query), (searches, results, partial) in pending.items():
@@ -126,7 +134,7 @@ def _write(pending):
                 found.update(searches=F("searches") + searches, **fields)
 
 
-def delete_old_counts(today=None):
+def delete_old_counts(today: datetime.date | None = None) -> int:
     """Delete the weeks older than KEEP_MONTHS months; how many rows went."""
     from ..models import SearchCount
 
@@ -138,7 +146,7 @@ def delete_old_counts(today=None):
 SEARCH_LOG = SearchLog()
 
 
-def _counts(request, response):
+def _counts(request: HttpRequest, response: HttpResponseBase) -> bool:
     made = getattr(response, "search_made", None)
     return (
         made is not None
@@ -149,20 +157,20 @@ def _counts(request, response):
     )
 
 
-def records_searches(view):
+def records_searches(view: View) -> View:
     """Count the searches a view answers (see SearchMade)."""
 
     @wraps(view)
-    def counting_view(request, *args, **kwargs):
+    def counting_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         response = view(request, *args, **kwargs)
         if _counts(request, response):
-            SEARCH_LOG.add(response.search_made)
+            SEARCH_LOG.add(response.search_made)  # type: ignore[attr-defined]  # the view's
         return response
 
     return counting_view
 
 
-def _flush_when_due(**_signal_kwargs):
+def _flush_when_due(**_signal_kwargs: Any) -> None:
     if SEARCH_LOG.due():
         SEARCH_LOG.flush()
 

@@ -1,11 +1,14 @@
 """A Selection: the programmes of the index chosen by a search and the facets,
 their counts per facet option, and their order."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any, Self, cast
 
 import numpy as np
+import numpy.typing as npt
 
-from .index import ORDERS, mask_of_bitset
+from .index import ORDERS, CatalogueIndex, mask_of_bitset
 
 
 @dataclass(frozen=True)
@@ -14,19 +17,19 @@ class Selection:
     `ranked`: when searching, their positions best first (an array).
     `chosen`: for each facet in use, the programmes having any chosen value."""
 
-    index: object
+    index: CatalogueIndex
     matched: int
-    ranked: np.ndarray | None = None
-    chosen: dict = field(default_factory=dict)
+    ranked: npt.NDArray[np.intp] | None = None
+    chosen: dict[str, int] = field(default_factory=dict)
 
     @classmethod
-    def everything(cls, index):
+    def everything(cls, index: CatalogueIndex) -> Self:
         return cls(index, index.everything)
 
-    def searched(self, matched, ranked):
+    def searched(self, matched: int, ranked: npt.NDArray[np.intp]) -> "Selection":
         return Selection(self.index, matched, ranked, self.chosen)
 
-    def having(self, facet, values):
+    def having(self, facet: str, values: Iterable[str]) -> "Selection":
         """Those with any of `values` in `facet` (OR within a facet)."""
         members = self.index.facets[facet]
         having = 0
@@ -34,7 +37,7 @@ class Selection:
             having |= members.get(value, 0)
         return Selection(self.index, self.matched, self.ranked, {**self.chosen, facet: having})
 
-    def bits(self, *, without=None):
+    def bits(self, *, without: str | None = None) -> int:
         """The programmes chosen by the search and every facet but `without` (AND)."""
         bits = self.matched
         for facet, having in self.chosen.items():
@@ -42,22 +45,23 @@ class Selection:
                 bits &= having
         return bits
 
-    def counts(self, facet):
+    def counts(self, facet: str) -> dict[str, int]:
         """How many programmes each value of `facet` would give, counted for the
         search and the other facets: {value: count} for values that give any."""
         base = self.bits(without=facet)
-        counts = {}
+        counts: dict[str, int] = {}
         for value, members in self.index.facets[facet].items():
             count = (members & base).bit_count()
             if count:
                 counts[value] = count
         return counts
 
-    def pks(self, sort):
+    def pks(self, sort: str) -> list[int]:
         """The chosen programmes' primary keys in `sort` order ("relevance" needs a search)."""
         chosen = mask_of_bitset(self.bits(), self.index.size)
+        order: npt.NDArray[np.integer[Any]]
         if sort == "relevance" and self.ranked is not None:
             order = self.ranked
         else:
             order = self.index.orders[sort if sort in ORDERS else "title"]
-        return self.index.pks[order[chosen[order]]].tolist()
+        return cast(list[int], self.index.pks[order[chosen[order]]].tolist())

@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import snowballstemmer
 
@@ -286,7 +287,13 @@ WRITTEN_TERM = re.compile(r"[^\W_]+(?:['’‘`\-‐‑][^\W_]+)*")
 HYPHENS = re.compile(r"[-‐‑]")
 
 VOWELS = frozenset("aeiouy")
-_stemmer = snowballstemmer.stemmer("english")
+
+
+class Stemmer(Protocol):  # snowballstemmer has no type hints
+    def stemWord(self, word: str) -> str: ...
+
+
+_stemmer: Stemmer = snowballstemmer.stemmer("english")
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,11 +311,11 @@ class Word:
     folded: str = ""  # as written, casefolded, before its spelling was folded
 
     @property
-    def is_stop_word(self):
+    def is_stop_word(self) -> bool:
         return self.text in STOP_WORDS
 
 
-def fold(text):
+def fold(text: str) -> str:
     """Casefolded, without accents or apostrophes: "Équipe's" -> "equipes"."""
     text = text.casefold()
     if not text.isascii():
@@ -319,7 +326,7 @@ def fold(text):
 
 
 @lru_cache(maxsize=200_000)
-def spelling(word):
+def spelling(word: str) -> str:
     """One spelling for British and American forms of a folded word."""
     word = SPELLINGS.get(word, word)
     if len(word) < 6:
@@ -327,7 +334,7 @@ def spelling(word):
     return AE.sub("e", IZE.sub(r"\1s", OUR.sub("or", word)))
 
 
-def _stem(text):
+def _stem(text: str) -> str:
     # Snowball stems "imgs" to "img" but leaves "gps" as it is: the plural of a
     # short acronym without a vowel loses its "s" first.
     if len(text) <= 4 and text.endswith("s") and not VOWELS.intersection(text[:-1]):
@@ -336,30 +343,30 @@ def _stem(text):
 
 
 @lru_cache(maxsize=200_000)
-def _word(folded, joined=False):
+def _word(folded: str, joined: bool = False) -> Word:
     text = spelling(folded)
     return Word(text, _stem(text), joined, folded)
 
 
-def terms(text):
+def terms(text: str) -> list[str]:
     """The folded words and hyphenated terms of `text`, in order: "co-design"."""
     return [term for written in WRITTEN_TERM.findall(text) for term in folded_terms(written)]
 
 
-def distinct_terms(text):
+def distinct_terms(text: str) -> set[str]:
     """The folded terms of `text`, each once (what an index needs: faster)."""
     return {term for written in set(WRITTEN_TERM.findall(text)) for term in folded_terms(written)}
 
 
 @lru_cache(maxsize=200_000)
-def folded_terms(written):
+def folded_terms(written: str) -> tuple[str, ...]:
     """A term as written ("ICSs", "Arm's-length") folded: ("ics",), ("arms-length",).
     Each distinct term is folded once, however many texts have it."""
     return tuple(TERM.findall(fold(ACRONYM_PLURAL.sub(r"\1", written))))
 
 
 @lru_cache(maxsize=200_000)
-def words_of_term(term):
+def words_of_term(term: str) -> tuple[Word, ...]:
     """A term's Words: its parts, then (for a hyphenated term) the parts joined."""
     parts = HYPHENS.split(term)
     found = tuple(_word(part) for part in parts)
@@ -368,11 +375,11 @@ def words_of_term(term):
     return found
 
 
-def words(text):
+def words(text: str) -> list[Word]:
     """Every Word of `text`, in order, stop words included (see Word)."""
     return [word for term in terms(text) for word in words_of_term(term)]
 
 
-def stem(text):
+def stem(text: str) -> str:
     """The stem of one folded word."""
     return _word(text).stem

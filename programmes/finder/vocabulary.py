@@ -8,7 +8,9 @@ query (programmes/finder/query.py).
 """
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Self
 
 from .text import STOP_WORDS, words
 
@@ -28,12 +30,12 @@ class Term:
     matches."""
 
     written: str
-    parts: tuple
+    parts: tuple[str, ...]
     joined: str | None
     text: str | None
 
     @classmethod
-    def read(cls, written):
+    def read(cls, written: str) -> Self:
         found = words(written)
         plain = [w for w in found if not w.joined]
         meaningful = [w for w in plain if not w.is_stop_word] or plain
@@ -46,7 +48,7 @@ class Term:
         )
 
     @property
-    def keys(self):
+    def keys(self) -> list[tuple[str, ...]]:
         """The stem sequences a query phrase may have to be this term."""
         keys = [self.parts] if self.parts else []
         if self.joined:
@@ -57,9 +59,9 @@ class Term:
 class Vocabulary:
     """Groups of Terms, looked up by the stems of a query phrase."""
 
-    def __init__(self, groups):
-        self.groups = []
-        self.by_key = {}
+    def __init__(self, groups: Iterable[Iterable[str]]) -> None:
+        self.groups: list[list[Term]] = []
+        self.by_key: dict[tuple[str, ...], set[int]] = {}
         for written in groups:
             terms = [t for t in (Term.read(w) for w in written) if t.keys]
             if len(terms) < 2:
@@ -76,22 +78,22 @@ class Vocabulary:
         self.words = sorted({t.text for terms in self.groups for t in terms if t.text})
 
     @classmethod
-    def from_database(cls):
+    def from_database(cls) -> Self:
         from ..models import VocabularyGroup
 
         return cls(group.term_list() for group in VocabularyGroup.objects.all())
 
-    def groups_for(self, key):
+    def groups_for(self, key: tuple[str, ...]) -> list[list[Term]]:
         """The groups with a term whose stems are `key` (a tuple of stems)."""
         return [self.groups[n] for n in sorted(self.by_key.get(key, ()))]
 
 
-def acronyms(groups):
+def acronyms(groups: Iterable[Sequence[str]]) -> dict[str, str]:
     """What each acronym in the vocabulary stands for: {"WRES": "Workforce Race
     Equality Standard"}. An acronym is a term written in capitals; it stands
     for the group's term whose words' initials spell it (small words such as
     "and" may be left out, as in BME: Black and minority ethnic)."""
-    meanings = {}
+    meanings: dict[str, str] = {}
     for written in groups:
         for acronym in (t for t in written if ACRONYM.fullmatch(t)):
             letters = acronym.replace("&", "").casefold()
@@ -106,6 +108,6 @@ def acronyms(groups):
     return meanings
 
 
-def _initials(phrase, keep_small_words):
+def _initials(phrase: str, keep_small_words: bool) -> str:
     found = re.findall(r"[^\W_]+", phrase.casefold())
     return "".join(w[0] for w in found if keep_small_words or w not in STOP_WORDS)
