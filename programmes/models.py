@@ -744,13 +744,6 @@ class Programme(models.Model):
             .order_by("-shared", Lower("title"))[:limit]
         )
 
-    def refresh_tag_snapshot(self):
-        names = ", ".join(sorted(self.tags.names(), key=str.lower))
-        if names != self.tag_snapshot:
-            self.tag_snapshot = names
-            Programme.objects.filter(pk=self.pk).update(tag_snapshot=names)
-        return names
-
 
 class ProgrammeSlug(models.Model):
     """A web address a programme used before. It redirects to the programme for ever."""
