@@ -268,14 +268,33 @@ class ProgrammeQuerySet(models.QuerySet):
         )
 
 
+# A programme's choices, named at module level so that its Meta's constraints can
+# use them (a nested class cannot see the names of the class around it); the
+# programme offers them as Programme.Status, Programme.Precision, Programme.Delivery.
+class ProgrammeStatus(models.TextChoices):
+    # The seed's own words: programmes "in action" or "being developed".
+    IN_ACTION = "in-action", "In action"
+    BEING_DEVELOPED = "being-developed", "Being developed"
+    ENDED = "ended", "Ended"
+
+
+class LaunchPrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Delivery(models.TextChoices):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in-person", "In person"
+    BLENDED = "blended", "Blended: online and in person"
+    SELF_DIRECTED = "self-directed", "Self-directed: at your own pace"
+
+
 class Programme(models.Model):
     """A programme or initiative of the London Workforce Race Strategy."""
 
-    class Status(models.TextChoices):
-        # The seed's own words: programmes "in action" or "being developed".
-        IN_ACTION = "in-action", "In action"
-        BEING_DEVELOPED = "being-developed", "Being developed"
-        ENDED = "ended", "Ended"
+    Status = ProgrammeStatus
 
     class Kind(models.TextChoices):
         TRAINING = "training", "Training"
@@ -287,17 +306,8 @@ class Programme(models.Model):
         DATA = "data", "Data and insight"
         EVALUATION = "evaluation", "Evaluation"
 
-    class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-
-    class Delivery(models.TextChoices):
-        ONLINE = "online", "Online"
-        IN_PERSON = "in-person", "In person"
-        BLENDED = "blended", "Blended: online and in person"
-        SELF_DIRECTED = "self-directed", "Self-directed: at your own pace"
-
+    Precision = LaunchPrecision
+    Delivery = Delivery
     Availability = Availability
 
     title = models.CharField(max_length=200, help_text="The programme’s name, as staff know it.")
@@ -495,11 +505,11 @@ class Programme(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("title"), name="programme_title_unique_ignoring_case"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["in-action", "being-developed", "ended"]),
+                condition=models.Q(status__in=ProgrammeStatus.values),
                 name="programme_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(launch_precision__in=["day", "month", "year"]),
+                condition=models.Q(launch_precision__in=LaunchPrecision.values),
                 name="programme_launch_precision_valid",
             ),
             models.CheckConstraint(
@@ -507,9 +517,7 @@ class Programme(models.Model):
                 name="programme_availability_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    delivery__in=["", "online", "in-person", "blended", "self-directed"]
-                ),
+                condition=models.Q(delivery__in=["", *Delivery.values]),
                 name="programme_delivery_valid",
             ),
         ]
