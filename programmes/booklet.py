@@ -203,7 +203,6 @@ def _entry(programme, request, today):
             ("Where", programme.location),
         ]
     )
-    replacement = programme.replaced_by if programme.is_ended else None
     return {
         "programme": programme,
         "anchor": f"programme-{programme.slug}",
@@ -213,7 +212,7 @@ def _entry(programme, request, today):
         "upcoming_dates": upcoming,
         "partners": list(programme.partner_roles.all()),
         "contacts": list(programme.contacts.all()),
-        "replacement": replacement if replacement and replacement.is_published else None,
+        "replacement": programme.public_replacement if programme.is_ended else None,
         "url": url,
         "qr_code": _qr_code(url),
     }

@@ -65,7 +65,7 @@ class PartnerQuerySet(models.QuerySet):
         """Partners the public may see: those of at least one published programme."""
         # A subquery, not a join: it composes with the counts the views annotate.
         return self.filter(
-            pk__in=ProgrammePartner.objects.filter(programme__is_published=True).values("partner")
+            pk__in=ProgrammePartner.objects.filter(published_rule("programme")).values("partner")
         )
 
 
@@ -243,10 +243,19 @@ def validate_has_words(value):
         )
 
 
+def published_rule(via=""):
+    """The rule for what the public may see, as a Q object: on Programme itself, or
+    from another model through the relation `via` to programmes ("programme",
+    "programmes", "content_object"). `published()` is this rule; a query that reaches
+    programmes from another table uses it rather than a copy of it."""
+    lookup = f"{via}__is_published" if via else "is_published"
+    return models.Q(**{lookup: True})
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def published(self):
         """What the public may see. Every public view, feed and sitemap starts here."""
-        return self.filter(is_published=True)
+        return self.filter(published_rule())
 
     def needs_review(self, today=None, months=None):
         """Entries nobody has confirmed as still right for the team's review interval

@@ -1,12 +1,12 @@
 """For search engines: /sitemap.xml lists every public page, /robots.txt points at it."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .models import Partner, Programme
+from .models import Partner, Programme, published_rule
 
 
 class ProgrammeSitemap(Sitemap):
@@ -32,7 +32,7 @@ class PartnerSitemap(Sitemap):
             .annotate(
                 edited_at=Subquery(edited),
                 programmes_updated_at=Max(
-                    "programmes__updated_at", filter=Q(programmes__is_published=True)
+                    "programmes__updated_at", filter=published_rule("programmes")
                 ),
             )
             .order_by("name")

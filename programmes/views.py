@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -21,7 +21,7 @@ from .finder.search_log import SearchMade, records_searches
 from .finder.vocabulary import acronyms
 from .formatting import explain_acronyms, render_markdown
 from .health import DATABASE
-from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
+from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug, published_rule
 from .taking_part import london_today
 from .two_factor import is_verified
 
@@ -289,9 +289,8 @@ def programme_detail(request, slug):
 @require_safe
 @cache_public_page
 def partner_list(request):
-    published = Q(programmes__is_published=True)
     partners = Partner.objects.public().annotate(
-        programme_count=Count("programmes", filter=published, distinct=True)
+        programme_count=Count("programmes", filter=published_rule("programmes"), distinct=True)
     )
     for partner in partners:
         partner.programmes_note = (

@@ -36,7 +36,7 @@ from django.urls import reverse
 
 from ..cache import catalogue_version
 from ..collation import a_to_z
-from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme
+from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme, published_rule
 from ..taking_part import KeyDateKind, availability, london_today
 from .query import PREFIX_MIN, closest_word
 from .text import distinct_terms, terms, words_of_term
@@ -399,7 +399,7 @@ def _application_dates():
     what availability is computed from (programmes/taking_part.py)."""
     kinds = [KeyDateKind.APPLICATIONS_OPEN, KeyDateKind.APPLICATIONS_CLOSE]
     return (
-        KeyDate.objects.filter(programme__is_published=True, kind__in=kinds)
+        KeyDate.objects.filter(published_rule("programme"), kind__in=kinds)
         .values_list("programme_id", "kind", "starts_on")
         .order_by()
         .iterator(chunk_size=READ_CHUNK)
@@ -410,7 +410,7 @@ def _related_rows():
     """(facet, programme pk, slug, name) of every published programme's
     audiences, topics and partners, in one query."""
     queries = [
-        through.objects.filter(**{f"{programme}__is_published": True})
+        through.objects.filter(published_rule(programme))
         .annotate(facet=Value(facet))
         .values_list("facet", f"{programme}_id", f"{target}__slug", f"{target}__name")
         .order_by()
