@@ -39,9 +39,12 @@ class AdminInputGuard:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = None
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and any(
+        if self.admin_prefix is None:  # the URLconf is not loaded when this is made
+            self.admin_prefix = reverse("admin:index")
+        if request.path_info.startswith(self.admin_prefix) and any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):

@@ -786,7 +786,7 @@ class ProgrammeSlug(models.Model):
         verbose_name = "old web address"
 
     def __str__(self):
-        return f"/programmes/{self.slug}/ → {self.programme}"
+        return f"{reverse('programmes:detail', args=[self.slug])} → {self.programme}"
 
 
 class ProgrammePartner(models.Model):

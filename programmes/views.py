@@ -7,7 +7,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.html import escape
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
@@ -28,9 +28,11 @@ from .two_factor import is_verified
 PAGE_SIZE = 20
 PAST_DATES_SHOWN = 5  # the rest are in the programme's calendar file
 
-HOME = ("Home", "/")
-CATALOGUE = ("Programmes", "/programmes/")
-PARTNERS = ("Partners", "/partners/")
+# Breadcrumb steps, (label, URL). Lazy: the URLconf is not loaded yet when this
+# module is imported.
+HOME = ("Home", reverse_lazy("programmes:home"))
+CATALOGUE = ("Programmes", reverse_lazy("programmes:list"))
+PARTNERS = ("Partners", reverse_lazy("programmes:partner_list"))
 
 GLOSSARY = [
     (
