@@ -38,7 +38,76 @@ from .taking_part import (
 REVIEW_INTERVAL_MONTHS = 6
 
 
-class Audience(models.Model):
+# --- Catalogue records ----------------------------------------------------------
+# Public pages are cached, and the finder indexes the catalogue, under the catalogue's
+# version (programmes/cache.py): every change to what they show must make a new one.
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """The default queryset of every catalogue record. Django sends no signal for
+    changes made in bulk (update(), bulk_create(), and bulk_update(), which runs
+    update()), so they make a new catalogue version here, in their transaction.
+    delete() needs nothing: it sends post_delete for each row while a receiver
+    listens, as one does for every catalogue record."""
+
+    def update(self, **kwargs):
+        from .cache import catalogue_changed  # cache.py imports this module
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().update(**kwargs)
+            if rows:
+                catalogue_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from .cache import catalogue_changed
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if created:
+                catalogue_changed()
+        return created
+
+
+class CatalogueRecord(models.Model):
+    """A model whose rows public pages show, or that changes what they show.
+
+    Subclassing it is all a new model has to do: apps.py connects the save and
+    delete signals of every CatalogueRecord (and the many-to-many relations they
+    declare) to a new catalogue version, and their default manager makes one for
+    changes in bulk. tests/test_catalogue_records.py fails for a model of the
+    project that is neither a catalogue record nor declared as never shown."""
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+# Catalogue records of other apps, which cannot subclass CatalogueRecord: taggit's
+# topics. Their saves and deletes are connected like ours; a change in bulk to tags
+# (Tag.objects...update()) must call programmes.cache.catalogue_changed() itself.
+CATALOGUE_RECORDS_ELSEWHERE = (Tag,)
+
+
+def catalogue_models():
+    """(models, relation tables): every catalogue record's model, and the tables
+    Django makes for their many-to-many relations, changed only through the
+    relation's manager, which sends m2m_changed."""
+    from django.apps import apps
+
+    records = [m for m in apps.get_models() if issubclass(m, CatalogueRecord)]
+    records += CATALOGUE_RECORDS_ELSEWHERE
+    relations = [
+        field.remote_field.through
+        for model in records
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    return records, relations
+
+
+class Audience(CatalogueRecord):
     """A group of staff a programme is for, e.g. line managers."""
 
     name = models.CharField(
@@ -60,7 +129,7 @@ class Audience(models.Model):
         return self.name
 
 
-class PartnerQuerySet(models.QuerySet):
+class PartnerQuerySet(CatalogueQuerySet):
     def public(self):
         """Partners the public may see: those of at least one published programme."""
         # A subquery, not a join: it composes with the counts the views annotate.
@@ -69,7 +138,7 @@ class PartnerQuerySet(models.QuerySet):
         )
 
 
-class Partner(models.Model):
+class Partner(CatalogueRecord):
     """An organisation or team that works with the LWRS team on a programme."""
 
     class Kind(models.TextChoices):
@@ -113,7 +182,7 @@ class Partner(models.Model):
         return reverse("programmes:partner_detail", args=[self.slug])
 
 
-class Contact(models.Model):
+class Contact(CatalogueRecord):
     """A person or team mailbox. One row is shared by every programme it answers for."""
 
     name = models.CharField(
@@ -252,7 +321,7 @@ def published_rule(via=""):
     return models.Q(**{lookup: True})
 
 
-class ProgrammeQuerySet(models.QuerySet):
+class ProgrammeQuerySet(CatalogueQuerySet):
     def published(self):
         """What the public may see. Every public view, feed and sitemap starts here."""
         return self.filter(published_rule())
@@ -300,7 +369,7 @@ class Delivery(models.TextChoices):
     SELF_DIRECTED = "self-directed", "Self-directed: at your own pace"
 
 
-class Programme(models.Model):
+class Programme(CatalogueRecord):
     """A programme or initiative of the London Workforce Race Strategy."""
 
     Status = ProgrammeStatus
@@ -762,7 +831,7 @@ class Programme(models.Model):
         )
 
 
-class ProgrammeSlug(models.Model):
+class ProgrammeSlug(CatalogueRecord):
     """A web address a programme used before. It redirects to the programme for ever."""
 
     programme = models.ForeignKey(
@@ -789,7 +858,7 @@ class ProgrammeSlug(models.Model):
         return f"{reverse('programmes:detail', args=[self.slug])} → {self.programme}"
 
 
-class ProgrammePartner(models.Model):
+class ProgrammePartner(CatalogueRecord):
     """How a partner is involved in a programme."""
 
     class Role(models.TextChoices):
@@ -830,7 +899,7 @@ class ProgrammePartner(models.Model):
         return f"{self.partner} ({self.get_role_display()})"
 
 
-class ProgrammeLink(models.Model):
+class ProgrammeLink(CatalogueRecord):
     """A link to more on a programme: its own page, a toolkit, a booklet."""
 
     programme = models.ForeignKey(
@@ -858,7 +927,7 @@ class ProgrammeLink(models.Model):
         return self.label
 
 
-class KeyDate(models.Model):
+class KeyDate(CatalogueRecord):
     """A dated moment of a programme: applications opening or closing, a cohort
     starting, a session, an event. Times are London wall-clock times."""
 
@@ -966,7 +1035,7 @@ class KeyDate(models.Model):
             raise ValidationError(errors)
 
 
-class TaggedProgramme(TaggedItemBase):
+class TaggedProgramme(CatalogueRecord, TaggedItemBase):  # noqa: DJ008 - taggit's ItemBase has __str__
     """A programme's tag. A plain foreign key rather than taggit's generic relation,
     so the catalogue's filters and facet counts join on indexed integer columns."""
 
@@ -1009,7 +1078,7 @@ class CatalogueVersion(models.Model):
         return self.token
 
 
-class VocabularyGroup(models.Model):
+class VocabularyGroup(CatalogueRecord):
     """Words staff use for one thing. In a search each finds what the others
     find, both ways: "BME" finds "ethnic minority" and "ethnic minority" finds
     "BME". Kept by the EDI team; programmes/finder/vocabulary.py reads it."""
@@ -1123,7 +1192,7 @@ class SearchCount(models.Model):
 simple_history.register(Tag, app="programmes")
 
 
-class CatalogueSettings(models.Model):
+class CatalogueSettings(CatalogueRecord):
     """Choices the EDI team makes for the whole catalogue. One row (pk 1)."""
 
     review_interval_months = models.PositiveSmallIntegerField(

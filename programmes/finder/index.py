@@ -16,9 +16,8 @@ transaction. Every request that uses the index knows the token (the page cache
 reads it, or on PostgreSQL has it from programmes/version_listener.py); a worker
 whose snapshot has another label builds a new one first (BUILD_QUERIES queries),
 so an editor's change is seen by every worker and every app server as soon as
-by the page cache. Changes made with QuerySet.update() or
-bulk_create() send no signals: call programmes.cache.catalogue_changed() after
-them.
+by the page cache. Changes in bulk (update(), bulk_create()) replace it too
+(programmes.models.CatalogueQuerySet).
 
 Sets of programmes are Python ints used as bitsets: bit i is the programme at
 position i of the snapshot.
