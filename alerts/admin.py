@@ -12,6 +12,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.text import capfirst
 
 from .models import Alert, Subscriber, SubscribersPerFilter, Subscription
@@ -72,9 +73,9 @@ class SubscribersPerFilterAdmin(ReadOnly, admin.ModelAdmin):
                     if row["programme"]
                     else capfirst(describe(row["query"], index))
                 ),
-                "link": f"/programmes/{row['programme__slug']}/"
+                "link": reverse("programmes:detail", args=[row["programme__slug"]])
                 if row["programme"]
-                else f"/programmes/?{row['query']}",
+                else f"{reverse('programmes:list')}?{row['query']}",
             }
             for row in rows
         ]

@@ -29,7 +29,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from programmes.cache import catalogue_version
-from programmes.models import KeyDate, Programme
+from programmes.models import KeyDate, Programme, published_rule
 from programmes.revisions import MINOR_CHANGE
 from programmes.taking_part import availability, london_today
 
@@ -151,8 +151,10 @@ def _compare(lease):
     today = london_today()
     ended = list(CONTENT_FIELDS).index("status")
     changes, new_states, changed_states = [], [], []
-    rows = Programme.objects.order_by("pk").values_list(
-        "pk", "is_published", "availability", *CONTENT_FIELDS
+    rows = (
+        Programme.objects.annotate(public=published_rule())
+        .order_by("pk")
+        .values_list("pk", "public", "availability", *CONTENT_FIELDS)
     )
     for pk, published, choice, *texts in rows.iterator(chunk_size=READ_CHUNK):
         content = {f: _digest(t) for f, t in zip(CONTENT_FIELDS, texts, strict=True)}

@@ -19,6 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from programmes.absolute_urls import absolute_url
+
 from .models import Change, Frequency
 from .queries import describe
 from .tokens import confirm_token, manage_token, unsubscribe_token
@@ -28,10 +30,6 @@ MANAGE_LINK = "@@manage-link@@"
 UNSUBSCRIBE_LINK = "@@unsubscribe-link@@"
 ONE_LINE = 200  # characters of a programme's summary in an alert
 SUBJECT_LENGTH = 140
-
-
-def absolute(path):
-    return settings.SITE_URL.rstrip("/") + path
 
 
 def one_line(text):
@@ -52,7 +50,11 @@ def _subject(text):
 
 
 def _message(subject, template, context, to, headers=None):
-    context = {"site_name": settings.SITE_NAME, "site_url": absolute("/"), **context}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "site_url": absolute_url(reverse("programmes:home")),
+        **context,
+    }
     text = render_to_string(f"alerts/email/{template}.txt", context)
     html = render_to_string(f"alerts/email/{template}.html", context)
     message = EmailMultiAlternatives(
@@ -70,7 +72,7 @@ def what_it_follows(subscription, index):
 
 def confirmation(subscription, index):
     """The email that asks the address to confirm a sign-up (double opt-in)."""
-    link = absolute(reverse("alerts:confirm", args=[confirm_token(subscription)]))
+    link = absolute_url(reverse("alerts:confirm", args=[confirm_token(subscription)]))
     context = {
         "follows": what_it_follows(subscription, index),
         "frequency": Frequency(subscription.frequency),
@@ -91,7 +93,7 @@ def already_subscribed(subscription, index):
     context = {
         "follows": what_it_follows(subscription, index),
         "frequency": Frequency(subscription.frequency),
-        "manage_link": absolute(
+        "manage_link": absolute_url(
             reverse("alerts:manage", args=[manage_token(subscription.subscriber)])
         ),
     }
@@ -121,8 +123,8 @@ class AlertContent:
     html: str
 
     def message(self, subscription, subscriber):
-        manage = absolute(reverse("alerts:manage", args=[manage_token(subscriber)]))
-        unsubscribe = absolute(
+        manage = absolute_url(reverse("alerts:manage", args=[manage_token(subscriber)]))
+        unsubscribe = absolute_url(
             reverse("alerts:unsubscribe", args=[unsubscribe_token(subscription.pk, subscriber.key)])
         )
         host = urlsplit(settings.SITE_URL).hostname or "localhost"
@@ -174,7 +176,7 @@ def alert_content(follows, frequency, programmes, changes):
             Entry(
                 programme.title,
                 one_line(programme.summary),
-                absolute(programme.get_absolute_url()),
+                absolute_url(programme.get_absolute_url()),
                 list(dict.fromkeys(latest.values())),
             )
         )
@@ -187,13 +189,13 @@ def alert_content(follows, frequency, programmes, changes):
         subject = f"{count} new or changed LWRS programmes"
     context = {
         "site_name": settings.SITE_NAME,
-        "site_url": absolute("/"),
+        "site_url": absolute_url(reverse("programmes:home")),
         "follows": follows,
         "frequency": Frequency(frequency),
         "entries": entries,
         "manage_link": MANAGE_LINK,
         "unsubscribe_link": UNSUBSCRIBE_LINK,
-        "privacy_link": absolute(reverse("alerts:privacy")),
+        "privacy_link": absolute_url(reverse("alerts:privacy")),
     }
     return AlertContent(
         _subject(subject),

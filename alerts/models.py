@@ -151,7 +151,7 @@ class Subscription(models.Model):
                 name="subscription_to_a_programme_once",
             ),
             models.CheckConstraint(
-                condition=models.Q(frequency__in=["immediately", "daily", "weekly"]),
+                condition=models.Q(frequency__in=Frequency.values),
                 name="subscription_frequency_valid",
             ),
         ]

@@ -28,15 +28,13 @@ from django.views.decorators.http import require_http_methods
 
 from programmes.finder import Finder
 from programmes.models import Programme
+from programmes.views import CATALOGUE, HOME
 
 from . import emails, limits, queries, tokens
 from .changes import find_changes
 from .models import Change, Frequency, Subscriber, Subscription, next_due
 
 logger = logging.getLogger("alerts")
-
-HOME = ("Home", "/")
-CATALOGUE = ("Programmes", "/programmes/")
 
 
 class SubscribeForm(forms.Form):

@@ -505,7 +505,8 @@ def fill(n, stdout=sys.stdout):
             snapshots, ["tag_snapshot", "delivery", "cost", "availability"], batch_size=500
         )
 
-    # bulk_create and bulk_update send no signals: say that the catalogue changed.
+    # The audience and contact tables are Django's own: their bulk_create signals
+    # nothing (catalogue records' own do: programmes.models.CatalogueQuerySet).
     from programmes.cache import catalogue_changed
 
     catalogue_changed()

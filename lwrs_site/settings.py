@@ -299,9 +299,11 @@ EMBED_ALLOWED_ORIGINS = envorigins(
     "DJANGO_EMBED_ALLOWED_ORIGINS", "https://*.nhs.uk https://*.nhs.net"
 )
 
+# Features no page of ours uses, switched off for anything a page might load.
+# (No interest-cohort: FLoC was withdrawn and browsers warn of the unknown name.)
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
-    "microphone=(), payment=(), usb=(), interest-cohort=()"
+    "microphone=(), payment=(), usb=()"
 )
 
 # --- Admin login throttling (django-axes) -----------------------------------

@@ -23,6 +23,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from .absolute_urls import absolute_url
 from .admin_forms import (
     TAKING_PART_FIELDS,
     ContactAdminForm,
@@ -426,8 +427,12 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if "slug" in form.base_fields:
-            start = request.build_absolute_uri("/programmes/")
-            now = f" Its full address now: {start}{obj.slug}/" if obj is not None and obj.pk else ""
+            start = absolute_url(reverse("programmes:list"), request)
+            now = (
+                f" Its full address now: {absolute_url(obj.get_absolute_url(), request)}"
+                if obj is not None and obj.pk
+                else ""
+            )
             form.base_fields["slug"].help_text = (
                 f"The end of the page’s address, after {start}: lower-case letters, numbers "
                 "and hyphens. Filled in from the title. Trusts link to it: if you change it, "

@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import KeyDate, Programme, review_interval_months
+from .models import KeyDate, Programme, published_rule, review_interval_months
 
 SHOWN = 8  # items per list; the link to the filtered list shows them all
 SOON_DAYS = 30  # "coming up" and "due soon"; "passed" looks back as far
@@ -72,7 +72,7 @@ def work_lists(today=None):
         "review_months": months,
         "soon_days": SOON_DAYS,
         "drafts": _list(
-            programmes.filter(is_published=False),
+            programmes.exclude(published_rule()),
             _changelist("is_published__exact=0"),
             ["-updated_at"],
         ),

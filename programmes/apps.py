@@ -20,24 +20,6 @@ class ProgrammesConfig(AppConfig):
         Tag._meta.verbose_name_plural = "topics"
         apps.get_app_config("taggit").verbose_name = "Catalogue"
 
-        # Any change to what public pages show makes every cached page stale.
-        connect_signals(
-            [
-                models.Programme,
-                models.Partner,
-                models.Contact,
-                models.Audience,
-                models.ProgrammePartner,
-                models.ProgrammeLink,
-                models.KeyDate,
-                models.ProgrammeSlug,
-                Tag,
-                models.TaggedProgramme,
-                # The vocabulary changes what searches find: the finder's index
-                # reads it, and cached result pages show it.
-                models.VocabularyGroup,
-                # The review interval changes each page's "Next review due".
-                models.CatalogueSettings,
-            ],
-            [models.Programme.audiences.through, models.Programme.contacts.through],
-        )
+        # Any change to what public pages show makes every cached page stale, and
+        # the finder's index with them: every catalogue record (models.CatalogueRecord).
+        connect_signals(*models.catalogue_models())

@@ -45,6 +45,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from .absolute_urls import absolute_url
 from .cache import catalogue_version
 from .finder import Finder
 from .finder.form import FACETS
@@ -95,7 +96,7 @@ def _digest(*parts):
 
 
 def _site(request):
-    return f"{request.scheme}://{request.get_host()}"
+    return absolute_url(reverse("programmes:home"), request)
 
 
 def _choosing_params(params):
@@ -178,7 +179,7 @@ def _rows(pairs):
 
 def _entry(programme, request, today):
     """What the booklet says about one programme."""
-    url = request.build_absolute_uri(programme.get_absolute_url())
+    url = absolute_url(programme.get_absolute_url(), request)
     upcoming, _past = programme.dates_on(today)
     facts = _rows(
         [
@@ -203,7 +204,6 @@ def _entry(programme, request, today):
             ("Where", programme.location),
         ]
     )
-    replacement = programme.replaced_by if programme.is_ended else None
     return {
         "programme": programme,
         "anchor": f"programme-{programme.slug}",
@@ -213,7 +213,7 @@ def _entry(programme, request, today):
         "upcoming_dates": upcoming,
         "partners": list(programme.partner_roles.all()),
         "contacts": list(programme.contacts.all()),
-        "replacement": replacement if replacement and replacement.is_published else None,
+        "replacement": programme.public_replacement if programme.is_ended else None,
         "url": url,
         "qr_code": _qr_code(url),
     }
@@ -250,8 +250,8 @@ def render_booklet(request, pks, description):
         "description": description,
         "generated_on": long_date(now.date()),
         "generated_at": now,
-        "catalogue_url": request.build_absolute_uri(reverse("programmes:list")),
-        "site_url": request.build_absolute_uri("/"),
+        "catalogue_url": absolute_url(reverse("programmes:list"), request),
+        "site_url": absolute_url(reverse("programmes:home"), request),
         "logo": _logo(),
         "glossary": GLOSSARY,
         "team_email": settings.TEAM_EMAIL,
@@ -294,12 +294,14 @@ def _kept_or_rendered(key, render_it):
 
 
 def _too_many(request, count):
+    from .views import CATALOGUE, HOME  # views imports this module
+
     context = {
         "count": count,
         "limit": MAX_PROGRAMMES,
         "catalogue_url": reverse("programmes:list")
         + (f"?{request.GET.urlencode()}" if request.GET else ""),
-        "breadcrumb": [("Home", "/"), ("Programmes", reverse("programmes:list"))],
+        "breadcrumb": [HOME, CATALOGUE],
     }
     # 400: the request asks for more than one booklet may hold; the page says how to
     # ask for less. Never cached by the page cache (it keeps only 200s).

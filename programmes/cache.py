@@ -24,8 +24,10 @@ cache): no shared cache server is needed for correctness. With a shared one
 (Redis, memcached), give each release its own KEY_PREFIX so a deploy never
 serves pages rendered by the previous code.
 
-Changes made with QuerySet.update() or bulk_create() send no signals: call
-catalogue_changed() after them.
+Which changes: those to any catalogue record (programmes.models.CatalogueRecord),
+connected by apps.py; their update() and bulk_create() make a new version too
+(CatalogueQuerySet). Only a change in bulk to taggit's tags, or to a many-to-many
+table outside its relation's manager, must call catalogue_changed() itself.
 """
 
 import gzip

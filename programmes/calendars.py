@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
+from .absolute_urls import absolute_url
 from .finder import Finder
 from .finder.index import in_order
 from .models import KeyDate, Programme, ProgrammeSlug
@@ -35,7 +36,7 @@ def _event(key_date, programme, request):
     event.add("dtstamp", edited)
     event.add("last-modified", edited)
     event.add("summary", f"{programme.title}: {key_date.label}")
-    page = request.build_absolute_uri(programme.get_absolute_url())
+    page = absolute_url(programme.get_absolute_url(), request)
     event.add("description", f"{key_date.get_kind_display()}. {programme.title}: {page}")
     event.add("url", key_date.url or page)
     event.add("categories", [key_date.get_kind_display()])

@@ -26,13 +26,14 @@ from csp.decorators import csp_replace
 from django.conf import settings
 from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_safe
 
+from .absolute_urls import absolute_url
 from .cache import cache_public_page
 from .models import Programme, ProgrammeSlug
 from .taking_part import london_today
@@ -49,8 +50,8 @@ CHARACTER_WIDTH = 8.6  # an average character of 16px Arial, in CSS pixels
 CARD_PADDING = 48
 SUMMARY_WORDS = 40
 MAX_URL_LENGTH = 2000
-# A programme page's path (an old address too), with or without /embed/.
-PROGRAMME_PATH = re.compile(r"^/programmes/(?P<slug>[-a-zA-Z0-9_]+)/(?:embed/)?$")
+# The views whose address names a programme (an old address too) that has a card.
+CARD_VIEWS = ("programmes:detail", "programmes:embed")
 
 
 # --- Origins -----------------------------------------------------------------
@@ -149,12 +150,18 @@ def programme_embed(request, slug):
         return HttpResponsePermanentRedirect(reverse("programmes:embed", args=[current_slug]))
     if programme is None:
         # Still a card (framed, it would otherwise show the browser's own error).
-        return render(request, "programmes/embed_not_found.html", status=404)
+        catalogue_url = absolute_url(reverse("programmes:list"), request)
+        return render(
+            request,
+            "programmes/embed_not_found.html",
+            {"catalogue_url": catalogue_url},
+            status=404,
+        )
     context = {
         "programme": programme,
         "availability": programme.availability_on(london_today()),
         "summary": Truncator(programme.summary).words(SUMMARY_WORDS),
-        "page_url": request.build_absolute_uri(programme.get_absolute_url()),
+        "page_url": absolute_url(programme.get_absolute_url(), request),
     }
     return render(request, "programmes/embed.html", context)
 
@@ -179,7 +186,7 @@ def iframe_html(programme, request, width=CARD_WIDTH, height=None):
     frame by it), lazily loaded, and sandboxed (the card runs no script; its link may
     open a new tab)."""
     height = height or card_height(programme, width)
-    src = request.build_absolute_uri(reverse("programmes:embed", args=[programme.slug]))
+    src = absolute_url(reverse("programmes:embed", args=[programme.slug]), request)
     return format_html(
         '<iframe src="{}" title="{}: London Workforce Race Strategy programme" width="{}" '
         'height="{}" loading="lazy" sandbox="allow-popups allow-popups-to-escape-sandbox"></iframe>',
@@ -219,8 +226,11 @@ def _slug_of(url, request):
         raise BadRequest("url must be an http or https address")
     if parts.netloc.lower() != request.get_host().lower():
         return None  # another site's page: we have no card for it
-    match = PROGRAMME_PATH.match(parts.path)
-    return match["slug"] if match else None
+    try:
+        match = resolve(parts.path)
+    except Resolver404:
+        return None
+    return match.kwargs["slug"] if match.view_name in CARD_VIEWS else None
 
 
 def _plain(status, message):
@@ -254,7 +264,7 @@ def oembed(request):
         "type": "rich",
         "title": programme.title,
         "provider_name": "NHS England London: London Workforce Race Strategy programmes",
-        "provider_url": request.build_absolute_uri("/"),
+        "provider_url": absolute_url(reverse("programmes:home"), request),
         "cache_age": 3600,
         "html": iframe_html(programme, request, width, height),
         "width": width,
@@ -265,6 +275,6 @@ def oembed(request):
 
 def discovery_url(programme, request):
     """The oEmbed address of a programme page, for its <link rel="alternate">."""
-    page = request.build_absolute_uri(programme.get_absolute_url())
+    page = absolute_url(programme.get_absolute_url(), request)
     query = urlencode({"url": page, "format": "json"})
-    return request.build_absolute_uri(f"{reverse('programmes:oembed')}?{query}")
+    return absolute_url(f"{reverse('programmes:oembed')}?{query}", request)

@@ -12,6 +12,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.http import require_safe
 
+from .absolute_urls import absolute_url
 from .embeds import allow_cors
 from .finder import Finder
 from .finder.index import in_order
@@ -44,7 +45,7 @@ def _record(programme, request, today):
     return {
         "title": programme.title,
         "slug": programme.slug,
-        "url": request.build_absolute_uri(programme.get_absolute_url()),
+        "url": absolute_url(programme.get_absolute_url(), request),
         "summary": programme.summary,
         "status": programme.status,
         "status_label": programme.get_status_display(),
@@ -58,7 +59,7 @@ def _record(programme, request, today):
             {
                 "name": role.partner.name,
                 "role": role.get_role_display(),
-                "url": request.build_absolute_uri(role.partner.get_absolute_url()),
+                "url": absolute_url(role.partner.get_absolute_url(), request),
             }
             for role in programme.partner_roles.all()
         ],

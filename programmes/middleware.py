@@ -15,27 +15,14 @@ from .health import DATABASE, is_outage
 logger = logging.getLogger(__name__)
 
 
-def _hsts_value():
-    value = f"max-age={settings.SECURE_HSTS_SECONDS}"
-    if settings.SECURE_HSTS_INCLUDE_SUBDOMAINS:
-        value += "; includeSubDomains"
-    if settings.SECURE_HSTS_PRELOAD:
-        value += "; preload"
-    return value
-
-
 def security_headers(get_response):
     def middleware(request):
         response = get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         # Our pages and files are for this site only; other origins may not embed them.
         response.setdefault("Cross-Origin-Resource-Policy", "same-origin")
-        if settings.SECURE_HSTS_SECONDS:
-            # Django's SecurityMiddleware sends HSTS on HTTPS responses only.
-            # Browsers ignore it over plain HTTP (RFC 6797, section 8.1), so
-            # sending it there too costs nothing, and scanners that probe the
-            # site over HTTP see the same policy as browsers over HTTPS.
-            response.setdefault("Strict-Transport-Security", _hsts_value())
+        # HSTS is Django's SecurityMiddleware's, on HTTPS responses only: browsers
+        # ignore it over plain HTTP (RFC 6797, section 8.1).
         return response
 
     return middleware
@@ -52,9 +39,12 @@ class AdminInputGuard:
 
     def __init__(self, get_response):
         self.get_response = get_response
+        self.admin_prefix = None
 
     def __call__(self, request):
-        if request.path.startswith("/admin/") and any(
+        if self.admin_prefix is None:  # the URLconf is not loaded when this is made
+            self.admin_prefix = reverse("admin:index")
+        if request.path_info.startswith(self.admin_prefix) and any(
             "\x00" in key or any("\x00" in value for value in values)
             for key, values in request.GET.lists()
         ):

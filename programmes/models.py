@@ -38,7 +38,76 @@ from .taking_part import (
 REVIEW_INTERVAL_MONTHS = 6
 
 
-class Audience(models.Model):
+# --- Catalogue records ----------------------------------------------------------
+# Public pages are cached, and the finder indexes the catalogue, under the catalogue's
+# version (programmes/cache.py): every change to what they show must make a new one.
+
+
+class CatalogueQuerySet(models.QuerySet):
+    """The default queryset of every catalogue record. Django sends no signal for
+    changes made in bulk (update(), bulk_create(), and bulk_update(), which runs
+    update()), so they make a new catalogue version here, in their transaction.
+    delete() needs nothing: it sends post_delete for each row while a receiver
+    listens, as one does for every catalogue record."""
+
+    def update(self, **kwargs):
+        from .cache import catalogue_changed  # cache.py imports this module
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            rows = super().update(**kwargs)
+            if rows:
+                catalogue_changed()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        from .cache import catalogue_changed
+
+        with transaction.atomic(using=self.db, savepoint=False):
+            created = super().bulk_create(objs, *args, **kwargs)
+            if created:
+                catalogue_changed()
+        return created
+
+
+class CatalogueRecord(models.Model):
+    """A model whose rows public pages show, or that changes what they show.
+
+    Subclassing it is all a new model has to do: apps.py connects the save and
+    delete signals of every CatalogueRecord (and the many-to-many relations they
+    declare) to a new catalogue version, and their default manager makes one for
+    changes in bulk. tests/test_catalogue_records.py fails for a model of the
+    project that is neither a catalogue record nor declared as never shown."""
+
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+# Catalogue records of other apps, which cannot subclass CatalogueRecord: taggit's
+# topics. Their saves and deletes are connected like ours; a change in bulk to tags
+# (Tag.objects...update()) must call programmes.cache.catalogue_changed() itself.
+CATALOGUE_RECORDS_ELSEWHERE = (Tag,)
+
+
+def catalogue_models():
+    """(models, relation tables): every catalogue record's model, and the tables
+    Django makes for their many-to-many relations, changed only through the
+    relation's manager, which sends m2m_changed."""
+    from django.apps import apps
+
+    records = [m for m in apps.get_models() if issubclass(m, CatalogueRecord)]
+    records += CATALOGUE_RECORDS_ELSEWHERE
+    relations = [
+        field.remote_field.through
+        for model in records
+        for field in model._meta.local_many_to_many
+        if field.remote_field.through._meta.auto_created
+    ]
+    return records, relations
+
+
+class Audience(CatalogueRecord):
     """A group of staff a programme is for, e.g. line managers."""
 
     name = models.CharField(
@@ -60,16 +129,16 @@ class Audience(models.Model):
         return self.name
 
 
-class PartnerQuerySet(models.QuerySet):
+class PartnerQuerySet(CatalogueQuerySet):
     def public(self):
         """Partners the public may see: those of at least one published programme."""
         # A subquery, not a join: it composes with the counts the views annotate.
         return self.filter(
-            pk__in=ProgrammePartner.objects.filter(programme__is_published=True).values("partner")
+            pk__in=ProgrammePartner.objects.filter(published_rule("programme")).values("partner")
         )
 
 
-class Partner(models.Model):
+class Partner(CatalogueRecord):
     """An organisation or team that works with the LWRS team on a programme."""
 
     class Kind(models.TextChoices):
@@ -113,7 +182,7 @@ class Partner(models.Model):
         return reverse("programmes:partner_detail", args=[self.slug])
 
 
-class Contact(models.Model):
+class Contact(CatalogueRecord):
     """A person or team mailbox. One row is shared by every programme it answers for."""
 
     name = models.CharField(
@@ -243,10 +312,19 @@ def validate_has_words(value):
         )
 
 
-class ProgrammeQuerySet(models.QuerySet):
+def published_rule(via=""):
+    """The rule for what the public may see, as a Q object: on Programme itself, or
+    from another model through the relation `via` to programmes ("programme",
+    "programmes", "content_object"). `published()` is this rule; a query that reaches
+    programmes from another table uses it rather than a copy of it."""
+    lookup = f"{via}__is_published" if via else "is_published"
+    return models.Q(**{lookup: True})
+
+
+class ProgrammeQuerySet(CatalogueQuerySet):
     def published(self):
         """What the public may see. Every public view, feed and sitemap starts here."""
-        return self.filter(is_published=True)
+        return self.filter(published_rule())
 
     def needs_review(self, today=None, months=None):
         """Entries nobody has confirmed as still right for the team's review interval
@@ -268,14 +346,33 @@ class ProgrammeQuerySet(models.QuerySet):
         )
 
 
-class Programme(models.Model):
+# A programme's choices, named at module level so that its Meta's constraints can
+# use them (a nested class cannot see the names of the class around it); the
+# programme offers them as Programme.Status, Programme.Precision, Programme.Delivery.
+class ProgrammeStatus(models.TextChoices):
+    # The seed's own words: programmes "in action" or "being developed".
+    IN_ACTION = "in-action", "In action"
+    BEING_DEVELOPED = "being-developed", "Being developed"
+    ENDED = "ended", "Ended"
+
+
+class LaunchPrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+
+
+class Delivery(models.TextChoices):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in-person", "In person"
+    BLENDED = "blended", "Blended: online and in person"
+    SELF_DIRECTED = "self-directed", "Self-directed: at your own pace"
+
+
+class Programme(CatalogueRecord):
     """A programme or initiative of the London Workforce Race Strategy."""
 
-    class Status(models.TextChoices):
-        # The seed's own words: programmes "in action" or "being developed".
-        IN_ACTION = "in-action", "In action"
-        BEING_DEVELOPED = "being-developed", "Being developed"
-        ENDED = "ended", "Ended"
+    Status = ProgrammeStatus
 
     class Kind(models.TextChoices):
         TRAINING = "training", "Training"
@@ -287,17 +384,8 @@ class Programme(models.Model):
         DATA = "data", "Data and insight"
         EVALUATION = "evaluation", "Evaluation"
 
-    class Precision(models.TextChoices):
-        DAY = "day", "Day"
-        MONTH = "month", "Month"
-        YEAR = "year", "Year"
-
-    class Delivery(models.TextChoices):
-        ONLINE = "online", "Online"
-        IN_PERSON = "in-person", "In person"
-        BLENDED = "blended", "Blended: online and in person"
-        SELF_DIRECTED = "self-directed", "Self-directed: at your own pace"
-
+    Precision = LaunchPrecision
+    Delivery = Delivery
     Availability = Availability
 
     title = models.CharField(max_length=200, help_text="The programme’s name, as staff know it.")
@@ -495,11 +583,11 @@ class Programme(models.Model):
         constraints = [
             models.UniqueConstraint(Lower("title"), name="programme_title_unique_ignoring_case"),
             models.CheckConstraint(
-                condition=models.Q(status__in=["in-action", "being-developed", "ended"]),
+                condition=models.Q(status__in=ProgrammeStatus.values),
                 name="programme_status_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(launch_precision__in=["day", "month", "year"]),
+                condition=models.Q(launch_precision__in=LaunchPrecision.values),
                 name="programme_launch_precision_valid",
             ),
             models.CheckConstraint(
@@ -507,9 +595,7 @@ class Programme(models.Model):
                 name="programme_availability_valid",
             ),
             models.CheckConstraint(
-                condition=models.Q(
-                    delivery__in=["", "online", "in-person", "blended", "self-directed"]
-                ),
+                condition=models.Q(delivery__in=["", *Delivery.values]),
                 name="programme_delivery_valid",
             ),
         ]
@@ -744,15 +830,8 @@ class Programme(models.Model):
             .order_by("-shared", Lower("title"))[:limit]
         )
 
-    def refresh_tag_snapshot(self):
-        names = ", ".join(sorted(self.tags.names(), key=str.lower))
-        if names != self.tag_snapshot:
-            self.tag_snapshot = names
-            Programme.objects.filter(pk=self.pk).update(tag_snapshot=names)
-        return names
 
-
-class ProgrammeSlug(models.Model):
+class ProgrammeSlug(CatalogueRecord):
     """A web address a programme used before. It redirects to the programme for ever."""
 
     programme = models.ForeignKey(
@@ -776,10 +855,10 @@ class ProgrammeSlug(models.Model):
         verbose_name = "old web address"
 
     def __str__(self):
-        return f"/programmes/{self.slug}/ → {self.programme}"
+        return f"{reverse('programmes:detail', args=[self.slug])} → {self.programme}"
 
 
-class ProgrammePartner(models.Model):
+class ProgrammePartner(CatalogueRecord):
     """How a partner is involved in a programme."""
 
     class Role(models.TextChoices):
@@ -820,7 +899,7 @@ class ProgrammePartner(models.Model):
         return f"{self.partner} ({self.get_role_display()})"
 
 
-class ProgrammeLink(models.Model):
+class ProgrammeLink(CatalogueRecord):
     """A link to more on a programme: its own page, a toolkit, a booklet."""
 
     programme = models.ForeignKey(
@@ -848,7 +927,7 @@ class ProgrammeLink(models.Model):
         return self.label
 
 
-class KeyDate(models.Model):
+class KeyDate(CatalogueRecord):
     """A dated moment of a programme: applications opening or closing, a cohort
     starting, a session, an event. Times are London wall-clock times."""
 
@@ -956,7 +1035,7 @@ class KeyDate(models.Model):
             raise ValidationError(errors)
 
 
-class TaggedProgramme(TaggedItemBase):
+class TaggedProgramme(CatalogueRecord, TaggedItemBase):  # noqa: DJ008 - taggit's ItemBase has __str__
     """A programme's tag. A plain foreign key rather than taggit's generic relation,
     so the catalogue's filters and facet counts join on indexed integer columns."""
 
@@ -999,7 +1078,7 @@ class CatalogueVersion(models.Model):
         return self.token
 
 
-class VocabularyGroup(models.Model):
+class VocabularyGroup(CatalogueRecord):
     """Words staff use for one thing. In a search each finds what the others
     find, both ways: "BME" finds "ethnic minority" and "ethnic minority" finds
     "BME". Kept by the EDI team; programmes/finder/vocabulary.py reads it."""
@@ -1113,7 +1192,7 @@ class SearchCount(models.Model):
 simple_history.register(Tag, app="programmes")
 
 
-class CatalogueSettings(models.Model):
+class CatalogueSettings(CatalogueRecord):
     """Choices the EDI team makes for the whole catalogue. One row (pk 1)."""
 
     review_interval_months = models.PositiveSmallIntegerField(

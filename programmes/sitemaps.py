@@ -1,12 +1,13 @@
 """For search engines: /sitemap.xml lists every public page, /robots.txt points at it."""
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, OuterRef, Q, Subquery
+from django.db.models import Max, OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from .models import Partner, Programme
+from .absolute_urls import absolute_url
+from .models import Partner, Programme, published_rule
 
 
 class ProgrammeSitemap(Sitemap):
@@ -32,7 +33,7 @@ class PartnerSitemap(Sitemap):
             .annotate(
                 edited_at=Subquery(edited),
                 programmes_updated_at=Max(
-                    "programmes__updated_at", filter=Q(programmes__is_published=True)
+                    "programmes__updated_at", filter=published_rule("programmes")
                 ),
             )
             .order_by("name")
@@ -64,14 +65,14 @@ SITEMAPS = {"pages": PageSitemap, "programmes": ProgrammeSitemap, "partners": Pa
 
 @require_safe
 def robots_txt(request):
-    sitemap_url = request.build_absolute_uri(reverse("programmes:sitemap"))
+    sitemap_url = absolute_url(reverse("programmes:sitemap"), request)
+    # Downloads of the catalogue are for people, not for crawlers (a rule matches
+    # the address with any query string after it).
+    kept_out = ["admin:index", "programmes:export_csv", "programmes:export_json"]
+    kept_out += ["programmes:catalogue_calendar", "programmes:booklet"]
     lines = [
         "User-agent: *",
-        "Disallow: /admin/",
-        # Downloads of the catalogue are for people, not for crawlers.
-        "Disallow: /programmes/export.",
-        "Disallow: /programmes/calendar.ics",
-        "Disallow: /programmes/booklet.pdf",
+        *(f"Disallow: {reverse(name)}" for name in kept_out),
         f"Sitemap: {sitemap_url}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -6,6 +6,7 @@ Either way the provider is NHS England London, whose Equality and Inclusion
 team runs the strategy.
 """
 
+from .absolute_urls import absolute_url
 from .models import Programme
 
 PROVIDER = {
@@ -16,7 +17,7 @@ PROVIDER = {
 
 
 def programme_data(programme, request):
-    url = request.build_absolute_uri(programme.get_absolute_url())
+    url = absolute_url(programme.get_absolute_url(), request)
     data = {
         "@context": "https://schema.org",
         "@type": "Course" if programme.kind == Programme.Kind.TRAINING else "CreativeWork",
@@ -43,7 +44,7 @@ def programme_data(programme, request):
             {
                 "@type": "Organization",
                 "name": p.name,
-                "url": p.website or request.build_absolute_uri(p.get_absolute_url()),
+                "url": p.website or absolute_url(p.get_absolute_url(), request),
             }
             for p in partners
         ]

@@ -112,11 +112,6 @@ class AvailabilityNow(NamedTuple):
         return self.state.value if self.state else NOT_STATED
 
     @property
-    def is_open_now(self):
-        """Can someone start or apply today?"""
-        return self.state in (Availability.OPEN, Availability.ANY_TIME)
-
-    @property
     def sort_key(self):
         """Sorts best first: open now (soonest closing first), any time, opening
         (soonest first), by invitation, not for individuals, not stated, closed, ended."""

@@ -4,10 +4,10 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.html import escape
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
@@ -21,16 +21,18 @@ from .finder.search_log import SearchMade, records_searches
 from .finder.vocabulary import acronyms
 from .formatting import explain_acronyms, render_markdown
 from .health import DATABASE
-from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug
+from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug, published_rule
 from .taking_part import london_today
 from .two_factor import is_verified
 
 PAGE_SIZE = 20
 PAST_DATES_SHOWN = 5  # the rest are in the programme's calendar file
 
-HOME = ("Home", "/")
-CATALOGUE = ("Programmes", "/programmes/")
-PARTNERS = ("Partners", "/partners/")
+# Breadcrumb steps, (label, URL). Lazy: the URLconf is not loaded yet when this
+# module is imported.
+HOME = ("Home", reverse_lazy("programmes:home"))
+CATALOGUE = ("Programmes", reverse_lazy("programmes:list"))
+PARTNERS = ("Partners", reverse_lazy("programmes:partner_list"))
 
 GLOSSARY = [
     (
@@ -289,9 +291,8 @@ def programme_detail(request, slug):
 @require_safe
 @cache_public_page
 def partner_list(request):
-    published = Q(programmes__is_published=True)
     partners = Partner.objects.public().annotate(
-        programme_count=Count("programmes", filter=published, distinct=True)
+        programme_count=Count("programmes", filter=published_rule("programmes"), distinct=True)
     )
     for partner in partners:
         partner.programmes_note = (

@@ -116,7 +116,8 @@ def make_programmes(partner, contact, audience):
         ProgrammePartner.objects.bulk_create(
             ProgrammePartner(programme=p, partner=partner) for p in programmes
         )
-        catalogue_changed()  # bulk_create sends no signals
+        # The audience and contact tables are Django's own: their bulk_create signals nothing.
+        catalogue_changed()
         return programmes
 
     return make

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from taggit.models import Tag
 
+from programmes.admin_forms import tag_snapshot
 from programmes.models import (
     Audience,
     KeyDate,
@@ -47,7 +48,7 @@ def two_editors(editor, sam):
 def programme(programme):
     """The example programme, its newest version complete (as after any admin save):
     the fixture adds its tags and rows after creating it."""
-    programme.refresh_tag_snapshot()
+    programme.tag_snapshot = tag_snapshot(programme.tags.names())
     programme.save()
     return programme
 

@@ -373,6 +373,36 @@ def test_one_save_makes_one_history_record_with_its_relations(
     assert list(programme.contacts.all()) == [contact]
 
 
+def test_the_form_saved_at_once_makes_one_history_record_with_its_relations(programme, contact):
+    """save() with commit=True (not the admin's way) completes the record too."""
+    from programmes.admin_forms import ProgrammeAdminForm
+    from programmes.models import Audience
+
+    new_audience = Audience.objects.create(name="Senior leaders", slug="senior-leaders")
+    before = programme.history.count()
+    data = {
+        "title": "Retitled",
+        "slug": programme.slug,
+        "summary": programme.summary,
+        "status": programme.status,
+        "kind": programme.kind,
+        "launch_precision": programme.launch_precision,
+        "audiences": [new_audience.pk],
+        "contacts": [contact.pk],
+        "tags": [tag.pk for tag in programme.tags.all()],
+        "is_published": "on",
+    }
+    form = ProgrammeAdminForm(data, instance=programme)
+    assert form.is_valid(), form.errors
+    form.save()
+    assert programme.history.count() == before + 1
+    record = programme.history.latest()
+    assert record.title == "Retitled"
+    assert [r.audience_id for r in record.audiences.all()] == [new_audience.pk]
+    assert [r.contact_id for r in record.contacts.all()] == [contact.pk]
+    assert record.tag_snapshot == "leadership, WRES"
+
+
 @pytest.mark.parametrize(
     ("model", "field", "old", "new"),
     [

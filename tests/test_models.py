@@ -109,3 +109,30 @@ def test_edits_are_recorded_in_history(programme):
     assert programme.history.count() == before + 1
     assert programme.history.latest().title == "Renamed programme"
     assert programme.history.earliest().title == "Example Inclusion Programme"
+
+
+def _checked_choices():
+    """(model, field, the values its CheckConstraint allows) for each field with choices
+    that a CheckConstraint `<field>__in` guards, in the project's apps."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        if model._meta.app_label not in ("programmes", "alerts"):
+            continue
+        for constraint in model._meta.constraints:
+            condition = getattr(constraint, "condition", None)
+            for child in getattr(condition, "children", ()):
+                if isinstance(child, tuple) and child[0].endswith("__in"):
+                    field = model._meta.get_field(child[0].removesuffix("__in"))
+                    if field.choices:
+                        yield model, field, child[1]
+
+
+def test_check_constraints_allow_exactly_the_fields_choices():
+    checked = list(_checked_choices())
+    assert len(checked) >= 6  # programme status, precision, availability, delivery; key date; alert
+    for model, field, allowed in checked:
+        expected = [value for value, _label in field.choices]
+        if field.blank:
+            expected.insert(0, "")
+        assert sorted(allowed) == sorted(expected), (model, field.name)

@@ -6,11 +6,13 @@ from a draft's form is harmless because it is not public, not because it can go.
 """
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from programmes.models import Audience, Partner, Programme, ProgrammePartner
+from programmes.models import Audience, Partner, Programme, ProgrammePartner, published_rule
 from tests.adminform import admin_form_data
 
 SECRETS = ["Hidden Draft Programme", "Secret Partner Org", "Secret Audience Group", "secret topic"]
@@ -147,3 +149,39 @@ def test_the_admin_refuses_a_draft_as_replacement(editor_client, ended_replaced_
     assert response.status_code == 302
     ended.refresh_from_db()
     assert ended.replaced_by == published
+
+
+# A filter on the published flag written out by hand, rather than through
+# published() or published_rule().
+HAND_WRITTEN_RULE = re.compile(
+    r"__is_published|\bis_published=True|[\"']is_published[\"']\s*:\s*True|filter\(is_published"
+)
+
+
+def test_the_published_rule_is_written_once():
+    root = Path(__file__).resolve().parent.parent
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for folder in ("programmes", "alerts", "lwrs_site")
+        for path in sorted((root / folder).rglob("*.py"))
+        if "migrations" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if HAND_WRITTEN_RULE.search(line)
+    ]
+    assert [line.split(":")[0] for line in found] == ["programmes/models.py"], found
+
+
+def test_the_rule_through_a_relation_finds_what_published_finds(draft_with_new_records):
+    published = set(Programme.objects.published().values_list("pk", flat=True))
+    assert Programme.objects.exclude(pk__in=published).exists()  # the draft
+    through_roles = set(
+        ProgrammePartner.objects.filter(published_rule("programme")).values_list(
+            "programme_id", flat=True
+        )
+    )
+    assert through_roles == set(
+        ProgrammePartner.objects.filter(programme__in=published).values_list(
+            "programme_id", flat=True
+        )
+    )
+    assert "Secret Partner Org" not in {p.name for p in Partner.objects.public()}

@@ -295,7 +295,40 @@ def test_rendered_markdown_only_ever_holds_allowed_tags_and_links(text):
             assert not attrs, (tag, attrs)
 
 
-def test_hsts_is_sent_over_plain_http_too(client, programme):
-    # Harmless (browsers ignore it without TLS) and what scanners probing over HTTP look for.
-    response = client.get(programme.get_absolute_url())
-    assert response["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+def test_hsts_is_sent_over_https_only(client, programme):
+    # Browsers ignore HSTS received over plain HTTP (RFC 6797, section 8.1).
+    assert "Strict-Transport-Security" not in client.get(programme.get_absolute_url())
+    secure = client.get(programme.get_absolute_url(), secure=True)
+    assert secure["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+def test_behind_the_proxy_hsts_comes_with_https_only(behind_tls_proxy, programme):
+    plain = [
+        behind_tls_proxy.get(programme.get_absolute_url()),  # the redirect to HTTPS
+        behind_tls_proxy.get("/healthz"),  # load balancers' probe, not redirected
+    ]
+    assert [response.status_code for response in plain] == [301, 200]
+    for response in plain:
+        assert "Strict-Transport-Security" not in response
+    secure = behind_tls_proxy.get(
+        programme.get_absolute_url(), headers={"x-forwarded-proto": "https"}
+    )
+    assert secure["Strict-Transport-Security"] == "max-age=63072000; includeSubDomains"
+
+
+def test_permissions_policy_names_only_features_browsers_know(client, db):
+    # interest-cohort (FLoC) was withdrawn: Chrome logs an error for the unknown name.
+    features = {
+        part.split("=")[0].strip()
+        for part in client.get("/about/")["Permissions-Policy"].split(",")
+    }
+    assert features == {
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    }

@@ -67,6 +67,8 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     assert lines[0] == "User-agent: *"
     assert "Sitemap: https://testserver/sitemap.xml" in lines
     assert "Disallow: /admin/" in lines
+    for download in ["export.csv", "export.json", "calendar.ics", "booklet.pdf"]:
+        assert f"Disallow: /programmes/{download}" in lines
     # The catalogue itself stays open to crawlers.
     assert "Disallow: /" not in lines
     assert "Disallow: /programmes/" not in lines

@@ -116,12 +116,8 @@ def test_without_dates_the_editors_choice(choice, label):
 def test_what_the_finder_can_use():
     open_now = on(D(2027, 1, 1), (CLOSE, D(2027, 1, 31)))
     assert open_now.slug == "open"
-    assert open_now.is_open_now
-    assert on(D(2027, 1, 1), choice="any-time").is_open_now
-    assert not on(D(2027, 1, 1), choice="closed").is_open_now
     unknown = on(D(2027, 1, 1))
     assert unknown.slug == "not-stated"
-    assert not unknown.is_open_now
     # Best first: closing soonest, then any time, opening, ..., closed, ended.
     ranked = [
         on(D(2027, 1, 1), ended=True),

@@ -16,9 +16,8 @@ transaction. Every request that uses the index knows the token (the page cache
 reads it, or on PostgreSQL has it from programmes/version_listener.py); a worker
 whose snapshot has another label builds a new one first (BUILD_QUERIES queries),
 so an editor's change is seen by every worker and every app server as soon as
-by the page cache. Changes made with QuerySet.update() or
-bulk_create() send no signals: call programmes.cache.catalogue_changed() after
-them.
+by the page cache. Changes in bulk (update(), bulk_create()) replace it too
+(programmes.models.CatalogueQuerySet).
 
 Sets of programmes are Python ints used as bitsets: bit i is the programme at
 position i of the snapshot.
@@ -40,7 +39,7 @@ from django.urls import reverse
 
 from ..cache import catalogue_version
 from ..collation import a_to_z
-from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme
+from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme, published_rule
 from ..taking_part import AvailabilityNow, KeyDateKind, availability, london_today
 from .query import PREFIX_MIN, closest_word
 from .text import Word, distinct_terms, terms, words_of_term
@@ -414,7 +413,7 @@ def _application_dates() -> Iterator[tuple[int, str, datetime.date]]:
     what availability is computed from (programmes/taking_part.py)."""
     kinds = [KeyDateKind.APPLICATIONS_OPEN, KeyDateKind.APPLICATIONS_CLOSE]
     return (
-        KeyDate.objects.filter(programme__is_published=True, kind__in=kinds)
+        KeyDate.objects.filter(published_rule("programme"), kind__in=kinds)
         .values_list("programme_id", "kind", "starts_on")
         .order_by()
         .iterator(chunk_size=READ_CHUNK)
@@ -425,7 +424,7 @@ def _related_rows() -> Iterator[tuple[str, int, str, str]]:
     """(facet, programme pk, slug, name) of every published programme's
     audiences, topics and partners, in one query."""
     queries = [
-        through.objects.filter(**{f"{programme}__is_published": True})
+        through.objects.filter(published_rule(programme))
         .annotate(facet=Value(facet))
         .values_list("facet", f"{programme}_id", f"{target}__slug", f"{target}__name")
         .order_by()

@@ -10,6 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from programmes.absolute_urls import absolute_url
 from programmes.embeds import discovery_url, iframe_html
 from programmes.structured_data import programme_data
 
@@ -63,7 +64,7 @@ def programme_json_ld(context, programme):
 def canonical_url(context):
     """This page's address without its query: filtered views all point at the one page."""
     request = context["request"]
-    return request.build_absolute_uri(request.path)
+    return absolute_url(request.path, request)
 
 
 @register.simple_tag(takes_context=True)
@@ -90,7 +91,7 @@ def share_programme(context, programme, availability):
     """The programme page's "Share this programme": its link and a text for a newsletter,
     to copy, and the code to embed its card on an intranet page."""
     request = context["request"]
-    page_url = request.build_absolute_uri(programme.get_absolute_url())
+    page_url = absolute_url(programme.get_absolute_url(), request)
     return {
         "programme": programme,
         "page_url": page_url,
