@@ -561,7 +561,7 @@ class Programme(CatalogueRecord):
         "how it is delivered",
         max_length=20,
         blank=True,
-        choices=Delivery.choices,
+        choices=Delivery,
         help_text="Online, in person, both, or at your own pace.",
     )
     location = models.CharField(
