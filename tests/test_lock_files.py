@@ -62,7 +62,9 @@ def test_each_dependency_is_locked_once_within_its_range(lock, requirements, pyt
             for version, marker in pins.get(canonicalize_name(requirement.name), [])
             if marker is None or marker.evaluate(environment(python))
         ]
-        assert len(versions) == 1, f"{requirement.name} in {lock} for Python {python}: run make lock"
+        assert len(versions) == 1, (
+            f"{requirement.name} in {lock} for Python {python}: run make lock"
+        )
         assert requirement.specifier.contains(versions[0], prereleases=True), (
             f"{lock} has {requirement.name} {versions[0]}, outside {requirement.specifier}: "
             "run make lock"
@@ -73,4 +75,6 @@ def test_the_test_lock_installs_the_runtime_lock_s_versions():
     """`make test` installs the test lock and counts as `make run`'s install too."""
     runtime, test = locked("lock.txt"), locked("lock-test.txt")
     for package, pins in runtime.items():
-        assert {version for version, _ in pins} <= {version for version, _ in test[package]}, package
+        assert {version for version, _ in pins} <= {version for version, _ in test[package]}, (
+            package
+        )
