@@ -34,6 +34,7 @@ class MailServer:
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=policy.default)
         message.envelope_to = list(envelope.rcpt_tos)
+        message.peer = session.peer  # the client's address and port: one per connection
         with self._lock:
             self.messages.append(message)
         if self.on_message:
