@@ -12,6 +12,8 @@ a tag URI (RFC 4151) naming the programme by its primary key, so it survives a
 change of title and slug.
 """
 
+import re
+
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -32,6 +34,22 @@ AUTHOR = "NHS England London, Equality and Inclusion team"
 TAG_DATE = "2026"
 
 
+# Characters XML 1.0 cannot carry, which Django's feed writer refuses with an error:
+# text pasted from a word processor brings vertical tabs and form feeds (its line and
+# page breaks, read as spaces here), and other control characters mean nothing.
+BREAKS = re.compile(r"[\x0b\x0c]")
+NOT_XML = re.compile(r"[\x00-\x08\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def xml_text(value):
+    """`value` (a string, or a list of them) with what XML 1.0 cannot carry taken out."""
+    if isinstance(value, str):
+        return NOT_XML.sub("", BREAKS.sub(" ", value))
+    if isinstance(value, list | tuple):
+        return [xml_text(item) for item in value]
+    return value
+
+
 def entry_id(programme):
     """`tag:lwrs.example.nhs.uk,2026:programme/12`: the site's public host name (not
     the address a request used, so every server and scheme gives the same id)."""
@@ -41,6 +59,14 @@ def entry_id(programme):
 class ProgrammeAtomFeed(Atom1Feed):
     """Django's Atom feed, with the summary declared as the plain text it is and the
     body added as HTML content."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.feed = {name: xml_text(value) for name, value in self.feed.items()}
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **kwargs)
+        self.items[-1] = {name: xml_text(value) for name, value in self.items[-1].items()}
 
     def item_attributes(self, item):
         # Links in the body resolve as on the programme page, whatever the reader.

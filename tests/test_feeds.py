@@ -269,3 +269,19 @@ def test_a_filter_matching_nothing_gives_a_valid_empty_feed(client, catalogue, q
     for name in ("id", "title", "updated"):
         assert root.findtext(f"a:{name}", namespaces=ATOM), name
     assert root.findtext("a:author/a:name", namespaces=ATOM)
+
+
+def test_control_characters_pasted_into_text_never_break_the_feed(client, programme):
+    # Word's line and page breaks arrive as vertical tabs and form feeds, which XML
+    # 1.0 cannot carry: Django's feed writer raised an error, a 500.
+    programme.title = "Line\x0bbreak\x01 programme"
+    programme.summary = "Page\x0cbreak\x1f."
+    programme.body = "Body\x0bwith a break\x08."
+    programme.save()
+    programme.tags.add("tag\x02")
+    parsed, root = read(client, "?q=line%0Bbreak%01")
+    [entry] = parsed.entries
+    assert entry.title == "Line break programme"
+    assert entry.summary == "Page break."
+    assert "Body with a break." in entry.content[0].value
+    assert "tag" in [t.term for t in entry.tags]
