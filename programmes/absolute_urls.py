@@ -12,6 +12,8 @@ Without a request (alert emails, sent by a command), the site's public address,
 settings.SITE_URL (DJANGO_SITE_URL), which `check --deploy` wants to be https.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 
 
@@ -20,3 +22,10 @@ def absolute_url(path, request=None):
     if request is not None:
         return request.build_absolute_uri(path)
     return settings.SITE_URL + path
+
+
+def site_host():
+    """The host name of the site's public address (settings.SITE_URL), without a port:
+    what names the site where the address a visitor used must not matter (the feed's
+    entry ids)."""
+    return urlsplit(settings.SITE_URL).hostname

@@ -3,13 +3,22 @@
 Both take the catalogue's own parameters (search, facets, sort), read by the
 catalogue's finder, so a download holds exactly the programmes the page
 shows, in the same order, on every page of it.
+
+The JSON's shape is stated by a JSON Schema (draft 2020-12), docs/export.schema.json,
+served as it is at /programmes/export.schema.json and named by every download (its
+"$schema" and a `Link: <...>; rel="describedby"` header). The CSV's columns are
+described beside it, in docs/downloads.md. Change a field and both change with it
+(tests/test_exports.py holds them to each other).
 """
 
 import csv
+import functools
 import io
 
+from django.conf import settings
 from django.db.models import Prefetch
 from django.http import HttpResponse, JsonResponse
+from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from .absolute_urls import absolute_url
@@ -20,6 +29,14 @@ from .models import Programme, ProgrammePartner
 from .taking_part import london_today
 
 FILENAME = "lwrs-programmes"
+# The JSON download's schema: one file, in docs/, the only copy.
+SCHEMA_FILE = settings.BASE_DIR / "docs" / "export.schema.json"
+# MAJOR.MINOR of that schema (its title and $comment say the same): adding a field
+# is a new minor version, renaming or removing one a major (docs/downloads.md).
+SCHEMA_VERSION = "1.0"
+# What the CSV puts between the items of a list in one cell (audiences, partners,
+# contacts, links, topics, key dates), everywhere.
+LIST_SEPARATOR = "; "
 
 # Spreadsheets run a cell that starts with one of these as a formula: an editor's
 # text must never become one (OWASP "CSV injection").
@@ -107,13 +124,37 @@ def _download(response, extension):
 def programmes_json(request):
     today = london_today()
     programmes = [_record(p, request, today) for p in _programmes(request)]
-    return _download(
-        JsonResponse(
-            {"count": len(programmes), "programmes": programmes},
-            json_dumps_params={"ensure_ascii": False, "indent": 1},
-        ),
-        "json",
+    schema_url = absolute_url(reverse("programmes:export_schema"), request)
+    response = JsonResponse(
+        {
+            "$schema": schema_url,
+            "schema_version": SCHEMA_VERSION,
+            "count": len(programmes),
+            "programmes": programmes,
+        },
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
     )
+    # The schema again, for clients that read headers (RFC 8288's "describedby", the
+    # link JSON Schema 2020-12 recommends); scripts of other origins may read it too.
+    response["Link"] = f'<{schema_url}>; rel="describedby"; type="application/schema+json"'
+    response["Access-Control-Expose-Headers"] = "Link"
+    return _download(response, "json")
+
+
+@functools.cache
+def _schema_bytes():
+    return SCHEMA_FILE.read_bytes()
+
+
+@require_safe
+@allow_cors
+def export_schema(request):
+    """docs/export.schema.json as it is: the stable address every JSON download names."""
+    return HttpResponse(_schema_bytes(), content_type="application/schema+json")
+
+
+def _joined(items):
+    return LIST_SEPARATOR.join(items)
 
 
 CSV_COLUMNS = [
@@ -123,19 +164,19 @@ CSV_COLUMNS = [
     ("Status", lambda r: r["status_label"]),
     ("Format", lambda r: r["format_label"]),
     ("Availability", lambda r: r["availability"]),
-    ("Who it is for", lambda r: "; ".join(r["audiences"])),
+    ("Who it is for", lambda r: _joined(r["audiences"])),
     ("Who can take part", lambda r: r["who_can_take_part"]),
     ("How to take part", lambda r: r["how_to_take_part"]),
     ("Cost", lambda r: r["cost"]),
     ("Time commitment", lambda r: r["time_commitment"]),
     ("Delivery", lambda r: r["delivery"]),
     ("Location", lambda r: r["location"]),
-    ("Key dates", lambda r: "; ".join(f"{d['label']}: {d['starts_on']}" for d in r["key_dates"])),
+    ("Key dates", lambda r: _joined(f"{d['label']}: {d['starts_on']}" for d in r["key_dates"])),
     ("Launched", lambda r: r["launched"]),
-    ("Partners", lambda r: "; ".join(f"{p['name']} ({p['role']})" for p in r["partners"])),
-    ("Contact emails", lambda r: "; ".join(c["email"] for c in r["contacts"] if c["email"])),
-    ("Links", lambda r: "; ".join(f"{link['label']}: {link['url']}" for link in r["links"])),
-    ("Topics", lambda r: "; ".join(r["tags"])),
+    ("Partners", lambda r: _joined(f"{p['name']} ({p['role']})" for p in r["partners"])),
+    ("Contact emails", lambda r: _joined(c["email"] for c in r["contacts"] if c["email"])),
+    ("Links", lambda r: _joined(f"{link['label']}: {link['url']}" for link in r["links"])),
+    ("Topics", lambda r: _joined(r["tags"])),
     ("Last updated", lambda r: r["last_updated"][:10]),
     ("Last reviewed", lambda r: r["last_reviewed_on"] or ""),
 ]

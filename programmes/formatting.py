@@ -29,6 +29,16 @@ def render_markdown(text: str) -> str:
     return mark_safe(clean)  # noqa: S308 - sanitised by nh3 just above
 
 
+def programme_prose(programme, meanings):
+    """A programme's summary and body as its page shows them: safe HTML with each
+    acronym in `meanings` explained at its first use (summary first). The Atom feed
+    carries the same body HTML."""
+    explained = set()
+    summary = explain_acronyms(escape(programme.summary), meanings, explained)
+    body = explain_acronyms(render_markdown(programme.body), meanings, explained)
+    return summary, body
+
+
 TAG = re.compile(r"(<[^>]+>)")
 
 

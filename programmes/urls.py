@@ -14,6 +14,7 @@ urlpatterns = [
     path("programmes/feed/", feeds.programme_feed, name="feed"),
     path("programmes/export.csv", exports.programmes_csv, name="export_csv"),
     path("programmes/export.json", exports.programmes_json, name="export_json"),
+    path("programmes/export.schema.json", exports.export_schema, name="export_schema"),
     path("programmes/calendar.ics", calendars.catalogue_calendar, name="catalogue_calendar"),
     path("programmes/booklet.pdf", booklet.booklet_pdf, name="booklet"),
     path("programmes/<slug:slug>/", views.programme_detail, name="detail"),

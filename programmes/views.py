@@ -8,7 +8,6 @@ from django.db.models import Count
 from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse, reverse_lazy
-from django.utils.html import escape
 from django.utils.text import capfirst
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -19,7 +18,7 @@ from .finder import Finder
 from .finder.form import AVAILABILITY_OPTIONS
 from .finder.search_log import SearchMade, records_searches
 from .finder.vocabulary import acronyms
-from .formatting import explain_acronyms, render_markdown
+from .formatting import programme_prose
 from .health import DATABASE
 from .models import Partner, Programme, ProgrammePartner, ProgrammeSlug, published_rule
 from .taking_part import london_today
@@ -267,9 +266,8 @@ def programme_detail(request, slug):
     availability = programme.availability_on(today)
     upcoming, past = programme.dates_on(today)
     # Acronyms explained on their first use on the page, from the search vocabulary.
-    meanings, explained = acronyms(programme.audiences_and_topics.vocabulary), set()
-    summary = explain_acronyms(escape(programme.summary), meanings, explained)
-    body = explain_acronyms(render_markdown(programme.body), meanings, explained)
+    meanings = acronyms(programme.audiences_and_topics.vocabulary)
+    summary, body = programme_prose(programme, meanings)
     context = {
         "programme": programme,
         "summary": summary,

@@ -198,7 +198,10 @@ def test_exact_origins_and_any_port():
 # --- CORS on the feed and the JSON download ---------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/programmes/feed/", "/programmes/export.json?tag=wres"])
+@pytest.mark.parametrize(
+    "path",
+    ["/programmes/feed/", "/programmes/export.json?tag=wres", "/programmes/export.schema.json"],
+)
 def test_scripts_on_allowed_origins_may_read_the_feed_and_json(client, catalogue, path):
     origin = "https://intranet.example.nhs.uk"
     response = client.get(path, headers={"origin": origin})

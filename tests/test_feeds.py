@@ -2,14 +2,18 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from urllib.parse import quote
 
+import feedparser
 import pytest
 from django.utils import timezone
 
 from programmes import feeds
 from programmes.feeds import FEED_LENGTH
 from programmes.finder.index import BUILD_QUERIES
-from programmes.models import Programme
+from programmes.formatting import ALLOWED_TAGS
+from programmes.models import Programme, VocabularyGroup
 from tests.test_production_sharing import head_of
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
@@ -124,3 +128,160 @@ def test_catalogue_links_its_feed_with_the_active_filters(client, catalogue):
     assert alternate["href"] == "/programmes/feed/?tag=wres"
     plain = head_of(client.get("/programmes/"))
     assert plain.links["alternate"][0]["href"] == "/programmes/feed/"
+
+
+# --- As feed readers read it (RFC 4287) ------------------------------------------
+
+PAYLOAD = '<script>alert(1)</script><img src=x onerror="alert(2)">&amp; “quotes”'
+
+
+def read(client, query=""):
+    """The feed as a feed reader sees it: feedparser, which says (bozo) when a feed is
+    not well-formed or breaks its rules."""
+    response, root = feed(client, query)
+    parsed = feedparser.parse(response.content)
+    assert not parsed.bozo, parsed.get("bozo_exception")
+    assert parsed.version == "atom10"
+    return parsed, root
+
+
+def test_every_entry_has_what_rfc_4287_asks(client, catalogue, settings):
+    settings.SITE_URL = "https://lwrs.example.nhs.uk"
+    parsed, root = read(client)
+    assert len(parsed.entries) == 12
+    for entry, element in zip(parsed.entries, root.findall("a:entry", ATOM), strict=True):
+        programme = Programme.objects.get(title=entry.title)
+        assert entry.id == f"tag:lwrs.example.nhs.uk,2026:programme/{programme.pk}"
+        [alternate] = [link for link in entry.links if link.rel == "alternate"]
+        assert alternate.href == f"https://testserver{programme.get_absolute_url()}"
+        assert entry.link == alternate.href
+        assert entry.updated_parsed
+        assert entry.published_parsed
+        assert entry.author == "NHS England London, Equality and Inclusion team"
+        assert entry.summary == programme.summary
+        assert entry.summary_detail.type == "text/plain"
+        assert element.find("a:summary", ATOM).get("type") == "text"
+        if programme.body:
+            [content] = entry.content
+            assert content.type == "text/html"
+            assert element.find("a:content", ATOM).get("type") == "html"
+        else:
+            assert "content" not in entry
+    assert sum(bool(e.get("content")) for e in parsed.entries) >= 6
+    assert parsed.feed.title == "LWRS programmes"
+    assert parsed.feed.updated_parsed
+    assert parsed.feed.id
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links["self"] == "https://testserver/programmes/feed/"
+
+
+def test_self_link_keeps_the_filters(client, catalogue):
+    parsed, _ = read(client, "?tag=wres&status=in-action&page=2")
+    links = {link.rel: link.href for link in parsed.feed.links}
+    assert links["self"] == "https://testserver/programmes/feed/?tag=wres&status=in-action"
+    assert links["alternate"] == "https://testserver/programmes/?tag=wres&status=in-action"
+
+
+def test_entry_ids_survive_a_new_title_and_slug(client, programme, settings):
+    settings.SITE_URL = "https://lwrs.example.nhs.uk:8443"
+    [before] = read(client)[0].entries
+    programme.title = "A renamed programme"
+    programme.slug = "a-renamed-programme"
+    programme.save()
+    [after] = read(client)[0].entries
+    assert after.link.endswith("/programmes/a-renamed-programme/")
+    assert after.link != before.link
+    assert after.id == before.id == f"tag:lwrs.example.nhs.uk,2026:programme/{programme.pk}"
+    # The same id whatever address a reader used.
+    assert client.get("/programmes/feed/").content.count(before.id.encode()) == 1
+
+
+def prose_of(html):
+    """The programme page's body, as it shows it."""
+    start = html.index('<div class="app-prose">') + len('<div class="app-prose">')
+    return html[start : html.index("</div>", start)]
+
+
+def test_content_is_the_body_as_its_page_shows_it(client, programme):
+    VocabularyGroup.objects.create(terms="WRES, Workforce Race Equality Standard")
+    programme.summary = "Uses the WRES data."
+    programme.body = "The WRES and the [guide](https://example.org/g).\n\n- one\n- two"
+    programme.save()
+    page = client.get(programme.get_absolute_url()).content.decode()
+    [entry] = read(client)[0].entries
+    assert entry.summary == "Uses the WRES data."  # the editor's words, plain
+    _, root = feed(client)
+    content = root.find("a:entry/a:content", ATOM).text
+    assert content == prose_of(page)
+    assert "<li>one</li>" in content
+    assert 'href="https://example.org/g"' in content
+
+
+def test_a_programme_without_a_body_has_no_content(client, programme):
+    programme.body = ""
+    programme.save()
+    _, root = read(client)
+    assert root.find("a:entry/a:content", ATOM) is None
+
+
+class Markup(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def test_a_stored_script_is_never_live_in_any_field(client, programme):
+    programme.title = PAYLOAD
+    programme.summary = PAYLOAD
+    programme.body = f"{PAYLOAD}\n\n[click](javascript:alert(3)) <a href=x onclick=y>z</a>"
+    programme.save()
+    programme.tags.add(PAYLOAD)
+    parsed, root = read(client, "?q=" + quote(PAYLOAD))
+    element = root.find("a:entry", ATOM)
+    # Text constructs carry the editor's exact words, as text.
+    for name in ("title", "summary"):
+        assert element.find(f"a:{name}", ATOM).get("type", "text") == "text"
+        assert element.findtext(f"a:{name}", namespaces=ATOM) == PAYLOAD
+    [entry] = parsed.entries
+    assert entry.title == entry.summary == PAYLOAD
+    assert entry.summary_detail.type == entry.title_detail.type == "text/plain"
+    assert PAYLOAD in [c.get("term") for c in element.findall("a:category", ATOM)]
+    assert root.findtext("a:title", namespaces=ATOM).startswith(f"LWRS programmes: “{PAYLOAD}")
+    # The one HTML field is the sanitised body: no script, image, handler or javascript: link.
+    content = element.findtext("a:content", namespaces=ATOM)
+    markup = Markup()
+    markup.feed(content)
+    assert markup.tags
+    for tag, attrs in markup.tags:
+        assert tag in ALLOWED_TAGS, tag
+        assert not any(name.startswith("on") for name in attrs), attrs
+        assert not attrs.get("href", "").startswith("javascript"), attrs
+    assert "alert(1)" not in content
+
+
+@pytest.mark.parametrize("query", ["?q=zzzzqqq", "?tag=wres&status=ended", "?q=zzzzqqq&tag=wres"])
+def test_a_filter_matching_nothing_gives_a_valid_empty_feed(client, catalogue, query):
+    parsed, root = read(client, query)
+    assert parsed.entries == []
+    for name in ("id", "title", "updated"):
+        assert root.findtext(f"a:{name}", namespaces=ATOM), name
+    assert root.findtext("a:author/a:name", namespaces=ATOM)
+
+
+def test_control_characters_pasted_into_text_never_break_the_feed(client, programme):
+    # Word's line and page breaks arrive as vertical tabs and form feeds, which XML
+    # 1.0 cannot carry: Django's feed writer raised an error, a 500.
+    programme.title = "Line\x0bbreak\x01 programme"
+    programme.summary = "Page\x0cbreak\x1f."
+    programme.body = "Body\x0bwith a break\x08."
+    programme.save()
+    programme.tags.add("tag\x02")
+    parsed, root = read(client, "?q=line%0Bbreak%01")
+    [entry] = parsed.entries
+    assert entry.title == "Line break programme"
+    assert entry.summary == "Page break."
+    assert "Body with a break." in entry.content[0].value
+    assert "tag" in [t.term for t in entry.tags]

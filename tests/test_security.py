@@ -29,6 +29,7 @@ PUBLIC_PAGES = [
     "/programmes/feed/?tag=wres",
     "/programmes/export.csv?tag=wres",
     "/programmes/export.json",
+    "/programmes/export.schema.json",
     "/programmes/no-such-programme/",
     "/programmes/?q=%3Cscript%3E&status=nonsense&page=999",
 ]

@@ -2,10 +2,12 @@
 
 import datetime
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 from django.utils import timezone
+from lxml import etree
 
-from programmes.models import Partner, Programme
+from programmes.models import Partner, Programme, ProgrammePartner
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
@@ -72,3 +74,47 @@ def test_robots_txt_points_at_the_sitemap(client, db):
     # The catalogue itself stays open to crawlers.
     assert "Disallow: /" not in lines
     assert "Disallow: /programmes/" not in lines
+
+
+# --- As search engines read it: the sitemaps.org 0.9 schema ----------------------
+
+XSD = etree.XMLSchema(etree.parse(str(Path(__file__).parent / "schemas" / "sitemap-0.9.xsd")))
+
+
+def assert_valid(content):
+    document = etree.fromstring(content)
+    assert XSD.validate(document), [str(e) for e in XSD.error_log]
+
+
+def test_sitemap_follows_the_sitemaps_org_schema(client, catalogue):
+    assert_valid(client.get("/sitemap.xml", secure=True).content)
+
+
+def test_an_empty_catalogue_gives_a_valid_sitemap_of_the_fixed_pages(client, db):
+    response = client.get("/sitemap.xml")
+    assert_valid(response.content)
+    assert len(sitemap_entries(client)) == 5
+
+
+def test_the_schema_check_can_fail():
+    bad = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://example.org/</loc><lastmod>yesterday</lastmod></url></urlset>"
+    )
+    assert not XSD.validate(etree.fromstring(bad))
+
+
+def test_only_published_programmes_and_public_partners(client, programme, partner):
+    draft = Programme.objects.create(title="Draft only", summary="s", is_published=False)
+    hidden = Partner.objects.create(name="Partner of a draft", slug="partner-of-a-draft")
+    ProgrammePartner.objects.create(programme=draft, partner=hidden)
+    Partner.objects.create(name="Partner of nothing", slug="partner-of-nothing")
+    entries = sitemap_entries(client)
+    assert_valid(client.get("/sitemap.xml").content)
+    pages = {url.removeprefix("http://testserver") for url in entries}
+    assert programme.get_absolute_url() in pages
+    assert partner.get_absolute_url() in pages
+    assert draft.get_absolute_url() not in pages
+    assert not any(page.startswith("/partners/partner-of-") for page in pages)
+    # A partner page answers 404 when it is not public: the sitemap never lists one.
+    assert client.get(hidden.get_absolute_url()).status_code == 404
