@@ -101,8 +101,12 @@ def test_sign_in_pages_have_no_axe_violations(site, new_page, editor, axe_check)
     page.wait_for_load_state()
     axe_check(page)  # with its error
     sign_in(page, site, editor.username)
-    page.goto(site.url("/admin/two-factor/"))
-    axe_check(page)
+    for path in ["/admin/two-factor/", "/admin/two-factor/recovery-codes/"]:
+        page.goto(site.url(path))
+        axe_check(page)
+    page.get_by_role("button", name=re.compile("recovery codes", re.I)).first.click()
+    page.wait_for_load_state()
+    axe_check(page)  # the new codes, shown once
 
 
 def test_no_axe_violations_on_any_admin_page_an_editor_uses(site, editor, editor_page, axe_check):
@@ -172,10 +176,27 @@ def test_programme_forms_with_every_inline_and_errors_have_no_axe_violations(
         assert page.locator(f"{group} tr.form-row.has_original").count(), group
     axe_check(page)
 
-    # "Add another" rows, added with the keyboard's Enter as with a mouse.
+    # "Add another" rows: each new row's controls are named for its place.
     for group in ["#partner_roles-group", "#links-group", "#key_dates-group"]:
         page.locator(f"{group} .add-row a").click()
+    rows = page.locator("#partner_roles-group tr.form-row:not(.empty-form)")
+    last = rows.count()
+    assert rows.nth(last - 1).locator("select[name$=-role]").get_attribute("aria-label") == (
+        f"Partner {last}: role"
+    )
+    assert page.get_by_role("combobox", name=f"Partner {last}: role").count() == 1
     axe_check(page)
+
+    # A preview of a form with an error opens a page that says so.
+    page.goto(change)
+    page.get_by_label("Title").fill("")
+    with page.context.expect_page() as opened:
+        page.get_by_role("button", name=re.compile("^Preview changes")).click()
+    preview = opened.value
+    preview.wait_for_load_state()
+    assert "cannot be shown" in preview.locator("h1").inner_text()
+    axe_check(preview)
+    preview.close()
 
     # Validation errors, on the change form and on a new programme.
     page.goto(change)
