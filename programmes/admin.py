@@ -395,7 +395,8 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
     prepopulated_fields = {"slug": ["title"]}
     # Native controls, not the admin's autocomplete (Select2), whose search boxes and
     # lists screen readers cannot use (issue 21): ticked boxes for the tens of audiences
-    # and contacts, a plain select for "replaced by" (programmes_programme_form).
+    # and contacts (formfield_for_manytomany), topics (ProgrammeAdminForm), and a plain
+    # select for "replaced by".
     readonly_fields = ["created_at", "updated_at", "availability_today", "checks", "links_checked"]
     inlines = [ProgrammePartnerInline, ProgrammeLinkInline, KeyDateInline, ProgrammeSlugInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
