@@ -9,6 +9,7 @@ who changed what, and old web addresses keep redirecting.
 import datetime
 
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminSplitDateTime
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
@@ -26,6 +27,7 @@ from taggit.models import Tag
 from .absolute_urls import absolute_url
 from .admin_forms import (
     TAKING_PART_FIELDS,
+    CheckboxGroup,
     ContactAdminForm,
     KeyDateForm,
     KeyDateFormSet,
@@ -68,8 +70,28 @@ for _device_model in (TOTPDevice, StaticDevice):
         admin.site.unregister(_device_model)
 
 
+class NamedSplitDateTime(AdminSplitDateTime):
+    """A date and time in two boxes, each named ("Date joined: date"): Django's labels
+    them with bare text, which names neither box (WCAG 1.3.1, 4.1.2)."""
+
+    def __init__(self, attrs=None, *, name):
+        super().__init__(attrs)
+        self.field_name = name
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        for subwidget, part in zip(context["widget"]["subwidgets"], ("date", "time"), strict=True):
+            subwidget["attrs"]["aria-label"] = f"{self.field_name}: {part}"
+        return context
+
+
 class EditorAdmin(UserAdmin):
     """Accounts (superusers only): with whether two-factor sign-in is set up, and a reset."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.DateTimeField):
+            kwargs["widget"] = NamedSplitDateTime(name=db_field.verbose_name.capitalize())
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     list_display = [*UserAdmin.list_display, "two_factor"]
     actions = ["reset_two_factor"]
@@ -135,10 +157,35 @@ class ProgrammeChildInline(HttpsURLs, admin.TabularInline):
     def has_delete_permission(self, request, obj=None):
         return request.user.has_perm("programmes.change_programme")
 
+    def get_formset(self, request, obj=None, **kwargs):
+        return named_rows(super().get_formset(request, obj, **kwargs), self.verbose_name)
+
+
+def named_rows(formset, row_name):
+    """A tabular inline's controls named for screen readers as "Partner 2: role": its
+    table has column headings but no label per control (WCAG 1.3.1, 4.1.2). The blank
+    row "Add another" copies is "New partner: role" until static/js/admin.js numbers it."""
+
+    class NamedRows(formset):
+        def add_fields(self, form, index):
+            super().add_fields(form, index)
+            row = f"{row_name} {index + 1}" if index is not None else f"new {row_name}"
+            row = row[:1].upper() + row[1:]
+            for name, field in form.fields.items():
+                if field.widget.is_hidden:
+                    continue
+                label = "delete" if name == "DELETE" else str(field.label or name).lower()
+                # The control itself, inside the admin's wrapper with its add and change links.
+                widget = getattr(field.widget, "widget", field.widget)
+                widget.attrs["aria-label"] = f"{row}: {label}"
+                widget.attrs["data-row-label"] = f"{row_name}|{label}"
+
+    NamedRows.__name__ = formset.__name__
+    return NamedRows
+
 
 class ProgrammePartnerInline(ProgrammeChildInline):
     model = ProgrammePartner
-    autocomplete_fields = ["partner"]
     verbose_name = "partner"
     verbose_name_plural = "partners and their role"
 
@@ -346,7 +393,10 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
     ]
     search_fields = ["title", "summary", "tags__name"]
     prepopulated_fields = {"slug": ["title"]}
-    autocomplete_fields = ["contacts", "audiences", "replaced_by"]
+    # Native controls, not the admin's autocomplete (Select2), whose search boxes and
+    # lists screen readers cannot use (issue 21): ticked boxes for the tens of audiences
+    # and contacts (formfield_for_manytomany), topics (ProgrammeAdminForm), and a plain
+    # select for "replaced by".
     readonly_fields = ["created_at", "updated_at", "availability_today", "checks", "links_checked"]
     inlines = [ProgrammePartnerInline, ProgrammeLinkInline, KeyDateInline, ProgrammeSlugInline]
     actions = ["publish", "unpublish", "mark_reviewed"]
@@ -423,6 +473,11 @@ class ProgrammeAdmin(CatalogueHistoryAdmin):
         if not broken and not checks:
             return "Not checked yet: links are checked once a day while the programme is published."
         return _warnings_list(broken)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name in ("audiences", "contacts"):
+            kwargs["widget"] = CheckboxGroup(name=db_field.verbose_name.capitalize())
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -5,10 +5,9 @@ do, before the database constraints would refuse them with an error page.
 """
 
 from django import forms
-from django.contrib import admin
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.db import models
+from django.utils.html import format_html
 from django.utils.text import slugify
 from taggit.models import Tag
 
@@ -91,16 +90,33 @@ TAKING_PART_FIELDS = [
 ]
 
 
+class CheckboxGroup(forms.CheckboxSelectMultiple):
+    """Tick boxes in a group that screen readers name ("Topics, group"): the admin puts
+    a label with no control above them, which names nothing (WCAG 1.3.1)."""
+
+    def __init__(self, attrs=None, choices=(), *, name):
+        super().__init__(attrs, choices)
+        self.group_name = name
+
+    def render(self, name, value, attrs=None, renderer=None):
+        boxes = super().render(name, value, attrs, renderer)
+        return format_html(
+            '<div role="group" class="checkbox-group" aria-label="{}">{}</div>',
+            self.group_name,
+            boxes,
+        )
+
+
 class ProgrammeAdminForm(forms.ModelForm):
-    # Tags already in use are picked with autocomplete; new ones are typed
-    # below. Typing an existing name also works (ignoring capitals), so the
-    # form needs no JavaScript.
+    # Topics already in use are ticked; new ones are typed below. Typing an
+    # existing name also works (ignoring capitals). Tick boxes, not the admin's
+    # autocomplete, which screen readers cannot use (issue 21).
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.order_by("name"),
         required=False,
         label="Topics",
-        help_text="Start typing to find a topic already in use.",
-        widget=AutocompleteSelectMultiple(Programme._meta.get_field("tags"), admin.site),
+        help_text="Tick the topics already in use that fit; type new ones in “Add new topics”.",
+        widget=CheckboxGroup(name="Topics"),
     )
     # Not a field of the programme: it marks this save's history record (ProgrammeAdmin.save_model).
     minor_change = forms.BooleanField(

@@ -154,6 +154,9 @@ def editor(db):
         import_module(
             "programmes.migrations.0011_catalogue_settings_and_link_checks"
         ).settings_row_and_editors_permissions(apps, None)
+        import_module("alerts.migrations.0002_editors_see_alert_counts").let_editors_see_alerts(
+            apps, None
+        )
     user.groups.add(Group.objects.get(name="Catalogue editors"))
     return user
 

@@ -81,3 +81,29 @@ def test_every_page_links_to_the_statement_from_its_footer(client, catalogue):
         html = client.get(path).content.decode()
         footer = html[html.index("<footer") : html.index("</footer>")]
         assert 'href="/accessibility/">Accessibility statement</a>' in footer, path
+
+
+def test_statement_covers_the_editing_interface_and_says_how_it_is_tested(statement):
+    """Issue 21: the editing interface is covered, and the statement says how it is tested,
+    by the browser tests that exist (a claim with no test behind it would be untrue)."""
+    from pathlib import Path
+
+    assert "are not covered" not in statement
+    assert 'id="editing-interface"' in statement
+    assert "It also covers the editing interface" in statement
+    assert 'id="editing-interface-tests"' in statement
+    tests = Path(__file__).parent / "browser"
+    for module, claim in [
+        ("test_admin_accessibility.py", "every page an editor uses against the same axe-core"),
+        ("test_admin_keyboard.py", "using only a keyboard: signing in, finding a programme"),
+        ("test_admin_keyboard.py", "the error summary with links to each field"),
+        ("test_admin_reflow.py", "at 320 pixels wide and at 200% zoom, with nothing scrolling"),
+    ]:
+        assert claim in statement, claim
+        assert (tests / module).exists(), module
+
+
+def test_the_editing_interface_links_to_the_statement(editor_client):
+    html = editor_client.get("/admin/").content.decode()
+    footer = html[html.index('<footer id="footer"') :]
+    assert 'href="/accessibility/">Accessibility statement</a>' in footer

@@ -49,17 +49,14 @@ def test_editor_adds_publishes_and_finds_a_programme(site, new_page, page, edito
     )
     page.get_by_label("Format:").select_option("training")
 
-    # An existing tag through autocomplete, a new one typed.
-    tags = page.locator(".field-tags .select2-container")
-    tags.click()
-    page.locator(".select2-search__field:focus").fill("WRE")
-    page.locator(".select2-results__option", has_text="WRES").click()
+    # An existing topic ticked, a new one typed (issue 21: tick boxes, not autocomplete).
+    topics = page.get_by_role("group", name="Topics")
+    topics.get_by_label("Show only topics containing").fill("WRE")
+    topics.get_by_role("checkbox", name="WRES", exact=True).check()
     page.get_by_label("Add new topics:").fill("reciprocal mentoring")
 
-    # A partner through autocomplete, in the partners' blank row.
-    page.locator("#partner_roles-group .field-partner .select2-container").first.click()
-    page.locator(".select2-search__field:focus").fill("BRAP")
-    page.locator(".select2-results__option", has_text="BRAP").click()
+    # A partner in the partners' blank row, named for screen readers by its row.
+    page.get_by_role("combobox", name="Partner 1: partner").select_option(label="BRAP")
 
     page.get_by_role("button", name="Save and publish").click()
     page.wait_for_load_state()
