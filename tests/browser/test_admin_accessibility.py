@@ -247,3 +247,57 @@ def test_the_admin_axe_check_can_fail(editor_page, site, axe_check):
     )
     with pytest.raises(AssertionError, match="select-name"):
         axe_check(page)
+
+
+def _records_on_every_report():
+    """A row on each page that reports rather than edits: searches, link checks, emails
+    sent, subscribers per filter (the fixtures leave them empty)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from alerts.models import Alert, Subscriber, Subscription
+    from programmes.models import LinkCheck, Programme, SearchCount
+
+    now = timezone.now()
+    week = now.date() - datetime.timedelta(days=now.weekday())
+    SearchCount.objects.create(week=week, query="mentoring nurses", searches=12, results=3)
+    SearchCount.objects.create(week=week, query="mentroing", searches=2, results=0)
+    LinkCheck.objects.create(
+        url="https://example.org/gone",
+        checked_at=now,
+        status_code=404,
+        broken=True,
+        broken_since=now - datetime.timedelta(days=3),
+    )
+    programme = Programme.objects.published().order_by("pk").first()
+    subscriber = Subscriber.objects.create(email="ada.lovelace@nhs.net")
+    subscription = Subscription.objects.create(
+        subscriber=subscriber, query="tag=leadership", confirmed_at=now
+    )
+    Subscription.objects.create(subscriber=subscriber, programme=programme, confirmed_at=now)
+    Alert.objects.create(
+        subscription=subscription,
+        query=subscription.query,
+        frequency="immediately",
+        status=Alert.Status.SENT,
+        sent_at=now,
+        programmes=[programme.pk],
+    )
+    Alert.objects.create(
+        subscription=subscription,
+        query=subscription.query,
+        frequency="immediately",
+        status=Alert.Status.FAILED,
+        failure="550 No such user",
+        programmes=[programme.pk],
+    )
+
+
+def test_report_pages_with_records_have_no_axe_violations(site, editor, editor_page, axe_check):
+    _records_on_every_report()
+    reports = ("searches", "link checks", "emails sent", "subscribers per filter", "home")
+    pages = {k: v for k, v in admin_pages(editor).items() if k.startswith(reports)}
+    assert {"searches: change", "link checks: change", "emails sent: change"} <= set(pages)
+    problems = _check_all(editor_page, site, pages, axe_check)
+    assert not problems, "\n\n".join(problems)
