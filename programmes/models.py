@@ -83,6 +83,28 @@ class CatalogueRecord(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        for field in self._meta.concrete_fields:
+            if isinstance(field, models.CharField | models.TextField):
+                value = getattr(self, field.attname)
+                if isinstance(value, str) and PASTED_CONTROLS.search(value):
+                    one_line = not isinstance(field, models.TextField)
+                    setattr(self, field.attname, without_controls(value, one_line=one_line))
+        super().save(*args, **kwargs)
+
+
+# Text pasted from a word processor brings control characters: a vertical tab is
+# Word's line break and a form feed its page break. They show as boxes in the
+# booklet and XML cannot carry them, so a save keeps them as line breaks (spaces in
+# a one-line field) and drops the other control characters, which mean nothing.
+PASTED_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_MEANINGLESS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def without_controls(text, *, one_line):
+    text = re.sub(r"[\x0b\x0c]", " " if one_line else "\n", text)
+    return _MEANINGLESS.sub("", text)
+
 
 # Catalogue records of other apps, which cannot subclass CatalogueRecord: taggit's
 # topics. Their saves and deletes are connected like ours; a change in bulk to tags

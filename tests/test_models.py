@@ -136,3 +136,23 @@ def test_check_constraints_allow_exactly_the_fields_choices():
         if field.blank:
             expected.insert(0, "")
         assert sorted(allowed) == sorted(expected), (model, field.name)
+
+
+def test_control_characters_pasted_from_a_word_processor_are_kept_as_line_breaks(programme):
+    # Word's line break is a vertical tab, its page break a form feed; an escape means nothing.
+    programme.title = "Calibre\x0bLeadership\x1b"
+    programme.summary = "First line\x0bsecond line\x0cnext page\x00"
+    programme.save()
+    programme.refresh_from_db()
+    assert programme.title == "Calibre Leadership"  # one line: a space
+    assert programme.summary == "First line\nsecond line\nnext page"
+    booklet_text = programme.summary + programme.title
+    assert not any(ord(c) < 32 and c not in "\t\n\r" for c in booklet_text)
+
+
+def test_ordinary_text_is_saved_exactly_as_written(programme):
+    text = "Tabs\tand\r\nbreaks stay; so do “quotes”, accents (café) and emoji 🙂."
+    programme.summary = text
+    programme.save()
+    programme.refresh_from_db()
+    assert programme.summary == text
