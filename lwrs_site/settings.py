@@ -118,6 +118,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "programmes.middleware.security_headers",
+    # Counts searches however the page was answered, the front's included.
+    "programmes.finder.search_log.count_searches",
+    # Repeat visits to cached public pages end here (programmes/cache.py).
+    "programmes.cache.front_of_page_cache",
     # Before sessions and sign-in, so every answer carries them, the 503 pages that
     # the two-factor check gives when it cannot read the session included.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -16,7 +16,7 @@ from . import booklet
 from .cache import cache_public_page
 from .finder import Finder
 from .finder.form import AVAILABILITY_OPTIONS
-from .finder.search_log import SearchMade, records_searches
+from .finder.search_log import SearchMade
 from .finder.vocabulary import acronyms
 from .formatting import programme_prose
 from .health import DATABASE
@@ -206,7 +206,6 @@ def _search_links(params, finder):
 
 
 @require_safe
-@records_searches
 @cache_public_page(variant=booklet.page_variant)  # the booklet's size, once known
 def programme_list(request):
     finder = Finder(request.GET, version=getattr(request, "catalogue_version", None))

@@ -19,7 +19,6 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -37,7 +36,6 @@ QUERY_MAX_LENGTH = 200
 
 # (week, query) -> [searches, results, partial]
 Pending = dict[tuple[datetime.date, str], list[int]]
-View = Callable[..., HttpResponseBase]
 
 
 @dataclass(frozen=True)
@@ -157,17 +155,19 @@ def _counts(request: HttpRequest, response: HttpResponseBase) -> bool:
     )
 
 
-def records_searches(view: View) -> View:
-    """Count the searches a view answers (see SearchMade)."""
+def count_searches(get_response: Callable[[HttpRequest], HttpResponseBase]) -> Any:
+    """Middleware: count the searches the catalogue page answers (see SearchMade),
+    however it was answered: rendered, from the view's cache, or from the front of
+    the cache (programmes/cache.py), which answers before the view is reached. So
+    it sits above the front in settings.MIDDLEWARE."""
 
-    @wraps(view)
-    def counting_view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        response = view(request, *args, **kwargs)
+    def middleware(request: HttpRequest) -> HttpResponseBase:
+        response = get_response(request)
         if _counts(request, response):
             SEARCH_LOG.add(response.search_made)  # type: ignore[attr-defined]  # the view's
         return response
 
-    return counting_view
+    return middleware
 
 
 def _flush_when_due(**_signal_kwargs: Any) -> None:
