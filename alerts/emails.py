@@ -1,8 +1,11 @@
 """The emails of alerts: confirmation, "already subscribed", and the alerts themselves.
 
-Each has a plain text part and an HTML part in the NHS.UK look (tables and
-inline styles, as email programs need; the site's content security policy is
-for web pages, not email). Links are absolute, from settings.SITE_URL. Every
+Each has a plain text part and an HTML part in the NHS.UK look. Email programs
+drop <style> blocks and linked stylesheets, so the HTML is laid out with tables
+and its templates name classes of alerts/email.css, whose rules css-inline
+writes onto the elements as style attributes when the email is rendered
+(`_html`): the templates themselves hold no inline style, as the site's content
+security policy asks of every template. Links are absolute, from settings.SITE_URL. Every
 alert carries RFC 8058 one-click unsubscribe headers and RFC 3834's
 Auto-Submitted, so out-of-office replies are not sent back.
 
@@ -14,8 +17,10 @@ content (`AlertContent`) and only the links of each recipient are put in.
 import re
 from dataclasses import dataclass, field
 from email.utils import formatdate, make_msgid
+from pathlib import Path
 from urllib.parse import urlsplit
 
+import css_inline
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail.utils import DNS_NAME
@@ -42,6 +47,12 @@ _UNSUBSCRIBE = UNSUBSCRIBE_LINK.encode()
 PLAIN_ADDRESS = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9.-]+")
 ONE_LINE = 200  # characters of a programme's summary in an alert
 SUBJECT_LENGTH = 140
+# Made once, with the stylesheet read once, at import. It never fetches anything:
+# the templates link no stylesheet, and one linked would not be loaded.
+_INLINER = css_inline.CSSInliner(
+    extra_css=Path(__file__).with_name("email.css").read_text(encoding="utf-8"),
+    load_remote_stylesheets=False,
+)
 
 
 def one_line(text):
@@ -61,6 +72,14 @@ def _subject(text):
     return text if len(text) <= SUBJECT_LENGTH else text[: SUBJECT_LENGTH - 1] + "…"
 
 
+def _html(template, context):
+    """The HTML part of an email, with alerts/email.css written onto its elements.
+    css-inline parses the page and writes it out again: the same document, if not
+    byte for byte (each table gains its <tbody>), and the stand-ins for each
+    recipient's links come through as they are, for `AlertContent` to swap."""
+    return _INLINER.inline(render_to_string(f"alerts/email/{template}.html", context))
+
+
 def _message(subject, template, context, to, headers=None):
     context = {
         "site_name": settings.SITE_NAME,
@@ -68,7 +87,7 @@ def _message(subject, template, context, to, headers=None):
         **context,
     }
     text = render_to_string(f"alerts/email/{template}.txt", context)
-    html = render_to_string(f"alerts/email/{template}.html", context)
+    html = _html(template, context)
     message = EmailMultiAlternatives(
         _subject(subject), text, settings.DEFAULT_FROM_EMAIL, [to], headers=headers
     )
@@ -280,5 +299,5 @@ def alert_content(follows, frequency, programmes, changes):
     return AlertContent(
         _subject(subject),
         render_to_string("alerts/email/alert.txt", context),
-        render_to_string("alerts/email/alert.html", context),
+        _html("alert", context),
     )

@@ -1,8 +1,17 @@
 """Every public page: status and content."""
 
+import re
+from pathlib import Path
+
 import pytest
 
 from programmes.models import Programme
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+# What the content security policy forbids, as an outside check greps templates for
+# it: a style attribute, a <style> block, a <script> with no src.
+INLINE_STYLE = re.compile(r"\bstyle\s*=|<style\b", re.IGNORECASE)
+SCRIPT_TAG = re.compile(r"<script\b[^>]*>", re.IGNORECASE)
 
 
 def test_home(client, catalogue):
@@ -150,6 +159,33 @@ def test_no_inline_script_or_style_on_pages(client, programme):
         html = client.get(path).content.decode()
         assert "<script>" not in html
         assert 'style="' not in html
+
+
+def inline_style_and_script(text):
+    return INLINE_STYLE.findall(text) + [
+        tag for tag in SCRIPT_TAG.findall(text) if not re.search(r"\bsrc\s*=", tag)
+    ]
+
+
+def test_no_template_holds_inline_style_or_script():
+    # Every template, emails included: their styles come from alerts/email.css.
+    found = {
+        path.relative_to(TEMPLATES).as_posix(): inline_style_and_script(path.read_text())
+        for path in TEMPLATES.rglob("*")
+        if path.is_file()
+    }
+    assert "alerts/email/confirm.html" in found
+    assert len(found) > 50
+    assert {path: hits for path, hits in found.items() if hits} == {}
+
+
+def test_the_template_check_finds_inline_style_and_script():
+    assert inline_style_and_script('<a href="/" style="color:red">') == ["style="]
+    assert inline_style_and_script("<p STYLE = 'x'>") == ["STYLE ="]
+    assert inline_style_and_script("<style>p{}</style>") == ["<style"]
+    assert inline_style_and_script("<script>alert(1)</script>") == ["<script>"]
+    assert inline_style_and_script('<script src="/a.js" defer></script>') == []
+    assert inline_style_and_script("{% block extrastyle %}<p class=x>") == []
 
 
 def test_draft_banner_comes_after_the_only_h1(admin_client, programme):
