@@ -1,6 +1,8 @@
 """The finder's in-memory index (programmes/finder/index.py) against plain readings
 of the database, and how it stays in step with editors' changes."""
 
+import gc
+import weakref
 from urllib.parse import urlencode
 
 import pytest
@@ -10,6 +12,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from programmes.cache import catalogue_changed
+from programmes.finder import memory
 from programmes.finder.form import FACETS
 from programmes.finder.index import CatalogueIndex, Place, current_index
 from programmes.finder.query import PREFIX_MIN, read_query
@@ -344,3 +347,44 @@ def test_a_vocabulary_change_is_used_at_the_next_search(client, catalogue):
     group.terms = "zebra, crossing"
     group.save()
     assert titles(client.get("/programmes/", {"q": "zebra"})) == []
+
+
+# --- Memory after a build (programmes/finder/memory.py) ----------------------------------
+
+
+@pytest.fixture
+def web_process(monkeypatch):
+    """This process as a gunicorn worker is (lwrs_site.db.serving())."""
+    monkeypatch.setattr(memory, "is_serving", lambda: True)
+    yield
+    gc.unfreeze()
+
+
+def test_a_web_process_keeps_its_index_out_of_full_collections(catalogue, web_process):
+    gc.unfreeze()
+    index = current_index()
+    assert gc.get_freeze_count() > 0
+    tracked_in_the_index = {id(card) for card in index.cards}
+    assert not tracked_in_the_index & {id(o) for o in gc.get_objects()}
+
+
+def test_a_rebuild_lets_the_last_index_go(catalogue, web_process):
+    """Frozen objects are never collected: the next build must unfreeze them, or
+    each edit would keep a whole index alive for good."""
+    gc.unfreeze()
+    box = Box([])  # in use while the index is built, so frozen with it
+    last = weakref.ref(current_index())
+    garbage = weakref.ref(box)
+    del box  # now garbage: a cycle, which only the collector frees
+    gc.collect()
+    assert garbage() is not None  # frozen objects are not collected
+    Programme.objects.filter(slug="active-bystander-training").update(title="Renamed")
+    assert current_index().cards  # rebuilt: a new version
+    assert last() is None
+    assert garbage() is None
+
+
+class Box:
+    def __init__(self, content):
+        self.content = content
+        content.append(self)  # the box and its list hold each other

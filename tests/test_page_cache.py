@@ -168,3 +168,14 @@ def test_a_cached_page_answers_conditional_gets(client, catalogue):
     programme.summary = "A new summary."
     programme.save()
     assert client.get(PAGE, HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 200
+
+
+def test_a_cached_page_is_kept_compressed_only(client, catalogue, monkeypatch):
+    """Each worker keeps its pages in memory: the compressed bytes alone (a
+    client that does not take gzip gets them decompressed)."""
+    worker = LocMemCache("one-worker", {})
+    monkeypatch.setattr(page_cache, "cache", worker)
+    plain = client.get("/programmes/")
+    kept = sum(len(value) for value in worker._cache.values())
+    assert kept < len(plain.content) / 3
+    assert client.get("/programmes/").content == plain.content  # from the cache, decompressed

@@ -41,6 +41,7 @@ from ..cache import catalogue_version
 from ..collation import a_to_z
 from ..models import KeyDate, Programme, ProgrammePartner, TaggedProgramme, published_rule
 from ..taking_part import AvailabilityNow, KeyDateKind, availability, london_today
+from .memory import settle_after_build
 from .query import PREFIX_MIN, closest_word
 from .text import Word, distinct_terms, terms, words_of_term
 from .vocabulary import Vocabulary
@@ -485,6 +486,7 @@ def _rebuild(version: str) -> CatalogueIndex:
         after = catalogue_version()
         if after == version:
             _snapshot = (version, index)
+            settle_after_build()  # the last index goes; this one is kept out of the GC's way
             return index
         version = after
     return cast(CatalogueIndex, index)  # built at least once
