@@ -436,6 +436,34 @@ def serve(env, port, workers, logfile, tree=ROOT):
     raise SystemExit(f"gunicorn did not answer on port {port}; see {logfile}")
 
 
+def workers_cpu_seconds(master_pid):
+    """CPU time (user + system) the gunicorn workers have used so far."""
+    ticks = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == master_pid:
+                ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):
+            continue
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def settle(master_pid, within=15, step=0.25):
+    """Wait until the workers are idle (under 5% of a CPU for `step` seconds): wrk
+    stops sending, but the requests already accepted are still served, and the
+    next page's first requests would queue behind them (a page after "search, each
+    new" showed p99s of a second that were the previous page's)."""
+    deadline = time.monotonic() + within
+    used = workers_cpu_seconds(master_pid)
+    while time.monotonic() < deadline:
+        time.sleep(step)
+        now = workers_cpu_seconds(master_pid)
+        if now - used < 0.05 * step:
+            return
+        used = now
+
+
 def answers(base, within):
     """Whether the trivial view answers promptly within `within` seconds: after a
     load that outran the workers, they first finish the requests already queued."""
@@ -498,6 +526,7 @@ def bench_size(n, args, databases):
             for name, url in pages:
                 log(f"   wrk {name} (round {round_ + 1} of {args.rounds}): {url}")
                 runs[name].append(wrk(base + url, args.duration, args.threads, args.connections))
+                settle(server.pid)
             rss = max(rss, worker_rss_mb(server.pid), key=lambda sizes: max(sizes, default=0))
             if not answers(base, within=15):
                 # Too slow to drain its queue in time: start afresh for the next page.

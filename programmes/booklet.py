@@ -41,7 +41,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
@@ -96,7 +96,14 @@ def _digest(*parts):
 
 
 def _site(request):
-    return absolute_url(reverse("programmes:home"), request)
+    return absolute_url(_home_path(get_script_prefix()), request)
+
+
+@memoize
+def _home_path(_script_prefix):
+    """The home page's path, worked out once per script prefix (the one thing that
+    changes it): the page cache asks for it on every visit (page_variant)."""
+    return reverse("programmes:home")
 
 
 def _choosing_params(params):
