@@ -369,9 +369,26 @@ LOGGING = {
 }
 
 # Public pages are cached until an editor changes the catalogue (programmes/cache.py).
-# The default cache (local memory, per process) is enough: the version that
-# invalidates pages lives in the database, which every worker and server shares.
+# A cache in each process's memory is enough: the version that invalidates pages
+# lives in the database, which every worker and server shares. Pages are kept
+# compressed (5 to 8 KB each, and as much again for the front's copy). The pages
+# of searches (free text: no end to them) have a cache of their own, so a flood
+# of one-off searches cannot push the catalogue's own pages out: each cache drops
+# its least recently used entries when full. Django's default, 300 entries
+# shared, let 300 different searches evict every programme page (bench/README.md).
 PUBLIC_PAGE_CACHE = True
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "OPTIONS": {"MAX_ENTRIES": 1000},  # about 7 MB at most
+    },
+    "searches": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "searches",
+        "OPTIONS": {"MAX_ENTRIES": 500},  # about 3.5 MB at most
+    },
+}
 # Searches are counted in memory and written at most this often (programmes/finder/search_log.py).
 SEARCH_LOG_FLUSH_SECONDS = 60
 SEARCH_LOG_MAX_PENDING = 500

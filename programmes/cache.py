@@ -17,10 +17,17 @@ or not heard from, a request inside a transaction) the request reads it itself
 
 Each page is compressed once, when it is cached, and served gzipped to the
 browsers that accept it (nearly all): a catalogue page is about a tenth of its
-size on the wire.
+size on the wire. Only the compressed bytes are kept.
 
-The cache backend can therefore be per process (Django's default local-memory
-cache): no shared cache server is needed for correctness. With a shared one
+A repeat visit from such a browser is answered by the front of the cache
+(front_of_page_cache, a middleware just after WhiteNoise), before the rest of
+the middleware: the page as the full path finished it, under the same key. With
+no query left on a cached page, Django's request path below it was the cost
+that held pages to about half a static file's throughput (issue 19).
+
+The cache backend can therefore be per process (local memory: settings.CACHES,
+with searches' pages in a cache of their own): no shared cache server is needed
+for correctness. With a shared one
 (Redis, memcached), give each release its own KEY_PREFIX so a deploy never
 serves pages rendered by the previous code.
 
@@ -40,7 +47,7 @@ from functools import wraps
 from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import BaseCache, cache, caches
 from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
@@ -61,6 +68,8 @@ PAGE_SECONDS = 24 * 60 * 60
 # The response headers a view sets itself (middleware adds the rest on every request).
 KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary", "X-Robots-Tag", "Link")
 ACCEPTS_GZIP = re.compile(r"\bgzip\b")  # as Django's GZipMiddleware reads it
+# The cache that keeps the pages of searches (settings.CACHES), apart from the rest.
+SEARCHES = "searches"
 # What a view says about a page beyond its headers, kept with it: the search a
 # catalogue page answered, which is counted on every visit (finder/search_log.py).
 KEPT_ATTRIBUTES = ("search_made",)
@@ -138,6 +147,14 @@ def connect_signals(models: Iterable[type[Model]], through_models: Iterable[type
         m2m_changed.connect(
             catalogue_changed, sender=through, dispatch_uid=f"catalogue-m2m-{through}"
         )
+
+
+def _store(request: HttpRequest) -> BaseCache:
+    """Where a page is kept: a search's page in the searches' own cache, so that
+    one-off searches never push the catalogue's pages out of theirs."""
+    if request.GET.get("q") and SEARCHES in settings.CACHES:
+        return caches[SEARCHES]
+    return cache
 
 
 def _key(request: HttpRequest, version: str, variant: str = "") -> str:
@@ -238,7 +255,8 @@ def cache_public_page(
             return _stale_or_unavailable(request, view, args, kwargs, key_for)
         request.catalogue_version = version  # the finder's index reads it too
         key = key_for(request, version)
-        entry = cache.get(key)
+        store = _store(request)
+        entry = store.get(key)
         if entry is None:
             try:
                 response = view(request, *args, **kwargs)
@@ -250,7 +268,7 @@ def cache_public_page(
             if not _cacheable(request, response):
                 return response
             entry = _entry(response)
-            cache.set(key, entry, PAGE_SECONDS)
+            store.set(key, entry, PAGE_SECONDS)
         return _response(entry, request, key)
 
     # How the front of the cache finds this view's pages (front_of_page_cache).
@@ -295,13 +313,13 @@ def front_of_page_cache(get_response: Callable[[HttpRequest], HttpResponseBase])
     def middleware(request: HttpRequest) -> HttpResponseBase:
         key = _front_key(request)
         if key is not None:
-            entry = cache.get(FRONT + key)
+            entry = _store(request).get(FRONT + key)
             if entry is not None:
                 return _front_response(entry, request)
         response = get_response(request)
         kept = getattr(response, "page_cache_key", None)
         if kept is not None and request.method == "GET" and _front_keeps(response):
-            cache.set(FRONT + kept, _front_entry(response), PAGE_SECONDS)
+            _store(request).set(FRONT + kept, _front_entry(response), PAGE_SECONDS)
         return response
 
     return middleware
@@ -420,10 +438,11 @@ def _stale_or_unavailable(
     if _Seen.version is None:
         return cast(HttpResponse, DATABASE.unavailable())  # health.py: the 503 page
     key = key_for(request, _Seen.version)
-    entry = cache.get(key) or _render_without_database(request, view, args, kwargs)
+    store = _store(request)
+    entry = store.get(key) or _render_without_database(request, view, args, kwargs)
     if entry is None:
         return cast(HttpResponse, DATABASE.unavailable())  # health.py: the 503 page
-    cache.set(key, entry, PAGE_SECONDS)
+    store.set(key, entry, PAGE_SECONDS)
     DATABASE.served_stale()
     response = _response(entry, request)
     # Age: how long since this page was last known current (its version read).

@@ -211,3 +211,26 @@ def test_a_notification_mid_render_does_not_put_the_page_in_the_front_under_the_
     again = visit(client, PAGE)
     assert not from_the_front(again)
     assert "Renamed mid-render" in html(again)
+
+
+def test_a_flood_of_one_off_searches_does_not_push_the_catalogues_pages_out(
+    client, catalogue, settings
+):
+    """Searches are free text, with no end to them: their pages are kept apart
+    (settings.CACHES["searches"]), so the programme pages stay (each cache drops
+    its least recently used entries when full)."""
+    small = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 12},
+    }
+    settings.CACHES = {
+        "default": {**small, "LOCATION": "flood-pages"},
+        "searches": {**small, "LOCATION": "flood-searches"},
+    }
+    visit(client, PAGE)
+    for n in range(40):
+        visit(client, f"/programmes/?q=bias&one-off={n}")
+    with CaptureQueriesContext(connection) as queries:
+        again = visit(client, PAGE)
+    assert from_the_front(again)
+    assert len(queries) == 1  # the version: nothing rendered again

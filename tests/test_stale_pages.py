@@ -13,7 +13,7 @@ from contextlib import contextmanager
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import OperationalError, connection
 
 from programmes.health import FaultLog
 from programmes.models import CatalogueVersion, Programme
@@ -31,13 +31,29 @@ def catalogue(transactional_db):
 @contextmanager
 def table_gone(model):
     table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"ALTER TABLE {table} RENAME TO gone_{table}")
+    _alter(f"ALTER TABLE {table} RENAME TO gone_{table}")
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ALTER TABLE gone_{table} RENAME TO {table}")
+        _alter(f"ALTER TABLE gone_{table} RENAME TO {table}")
+
+
+def _alter(statement, seconds=10):
+    """Run a schema change, waiting while SQLite says the schema is in use: the
+    health probe (programmes/health.py) reads it from its own thread, once a
+    second while the database is down, and SQLite's shared in-memory test
+    database refuses a change meanwhile ("database table is locked") rather
+    than waiting for it."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+            return
+        except OperationalError as error:
+            if "locked" not in str(error) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def wait_for_fresh(client, url, seconds=10):
