@@ -40,9 +40,11 @@ table outside its relation's manager, must call catalogue_changed() itself.
 import gzip
 import hashlib
 import re
+import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
@@ -258,22 +260,52 @@ def cache_public_page(
         store = _store(request)
         entry = store.get(key)
         if entry is None:
-            try:
-                response = view(request, *args, **kwargs)
-            except Exception as error:
-                if not is_outage(error):
-                    raise
-                DATABASE.failed(error, request.path)
-                return _stale_or_unavailable(request, view, args, kwargs, key_for)
-            if not _cacheable(request, response):
-                return response
-            entry = _entry(response)
-            store.set(key, entry, PAGE_SECONDS)
+            with _one_render_at_a_time(key):
+                # Rendered by another thread while this one waited?
+                entry = store.get(key)
+                if entry is None:
+                    try:
+                        response = view(request, *args, **kwargs)
+                    except Exception as error:
+                        if not is_outage(error):
+                            raise
+                        DATABASE.failed(error, request.path)
+                        return _stale_or_unavailable(request, view, args, kwargs, key_for)
+                    if not _cacheable(request, response):
+                        return response
+                    entry = _entry(response)
+                    store.set(key, entry, PAGE_SECONDS)
         return _response(entry, request, key)
 
     # How the front of the cache finds this view's pages (front_of_page_cache).
     cached_view.page_cache_key_for = key_for  # type: ignore[attr-defined]
     return cached_view
+
+
+# --- One render of a page at a time ---------------------------------------------
+
+# After an edit every cached page is stale at once, and a popular page's next
+# visitors arrive together: each of a worker's threads used to render the same
+# page at the same moment, sharing the CPU, so all of them waited as long as all
+# the renders together (the benchmark's p99 after its pages were evicted). Now
+# the first renders it and the others wait for it, then take it from the cache.
+# Locks are shared by stripes of keys (a fixed number, nothing to clean up): two
+# pages that share one are rendered one after the other, which only costs a wait.
+RENDER_STRIPES = [threading.Lock() for _ in range(64)]
+# A render that takes longer than this (a database that does not answer has its
+# own deadlines) is not waited for: the thread renders the page itself.
+RENDER_WAIT_SECONDS = 10
+
+
+@contextmanager
+def _one_render_at_a_time(key: str) -> Iterator[None]:
+    lock = RENDER_STRIPES[int(key[-8:], 16) % len(RENDER_STRIPES)]
+    held = lock.acquire(timeout=RENDER_WAIT_SECONDS)
+    try:
+        yield
+    finally:
+        if held:
+            lock.release()
 
 
 # --- The front: repeat visits answered before the middleware --------------------

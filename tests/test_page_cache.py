@@ -1,11 +1,14 @@
 """Public pages are cached, and an editor's change shows on the very next request."""
 
 import gzip
+import threading
+import time
 
 import pytest
 from django.conf import settings
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection
+from django.http import HttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from programmes import cache as page_cache
@@ -179,3 +182,31 @@ def test_a_cached_page_is_kept_compressed_only(client, catalogue, monkeypatch):
     kept = sum(len(value) for value in worker._cache.values())
     assert kept < len(plain.content) / 3
     assert client.get("/programmes/").content == plain.content  # from the cache, decompressed
+
+
+def test_a_page_asked_for_by_many_at_once_is_rendered_once(rf, settings, monkeypatch):
+    """After an edit every page is stale at once: the threads of a worker that ask
+    for the same page together wait for one render instead of each making it."""
+    settings.PUBLIC_PAGE_CACHE = True
+    monkeypatch.setattr(page_cache, "_read_version", lambda request: "a-version")
+    monkeypatch.setattr(page_cache, "cache", LocMemCache("rendered-once", {}))
+    renders = []
+
+    @page_cache.cache_public_page
+    def slow_view(request):
+        renders.append(threading.current_thread().name)
+        time.sleep(0.3)  # long enough for every thread to ask meanwhile
+        return HttpResponse("the page")
+
+    answers = []
+
+    def ask():
+        answers.append(slow_view(rf.get("/a-page/")).content)
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(renders) == 1
+    assert answers == [b"the page"] * 6
