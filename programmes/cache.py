@@ -50,9 +50,11 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast, overload
 
 from django.conf import settings
 from django.core.cache import BaseCache, cache, caches
+from django.core.signals import setting_changed
 from django.db import connection
 from django.db.models import Model
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.urls import Resolver404, resolve
@@ -314,6 +316,25 @@ def _one_render_at_a_time(key: str) -> Iterator[None]:
 FRONT = "front:"
 
 
+class _Front:
+    """Which of the front's copies are current. Its copies hold headers made from
+    settings (the CSP, and frame-ancestors from EMBED_ALLOWED_ORIGINS), which the
+    full path reads on every request; settings change while a process runs only in
+    tests (override_settings, which sends setting_changed), and then the front
+    forgets what it kept."""
+
+    generation = 0
+
+
+@receiver(setting_changed)
+def _settings_changed(**_kwargs: Any) -> None:
+    _Front.generation += 1
+
+
+def _front(key: str) -> str:
+    return f"{FRONT}{_Front.generation}:{key}"
+
+
 class FrontEntry(TypedDict):
     """A page as the front keeps it: gzipped, with every header the middleware set."""
 
@@ -345,13 +366,13 @@ def front_of_page_cache(get_response: Callable[[HttpRequest], HttpResponseBase])
     def middleware(request: HttpRequest) -> HttpResponseBase:
         key = _front_key(request)
         if key is not None:
-            entry = _store(request).get(FRONT + key)
+            entry = _store(request).get(_front(key))
             if entry is not None:
                 return _front_response(entry, request)
         response = get_response(request)
         kept = getattr(response, "page_cache_key", None)
         if kept is not None and request.method == "GET" and _front_keeps(response):
-            _store(request).set(FRONT + kept, _front_entry(response), PAGE_SECONDS)
+            _store(request).set(_front(kept), _front_entry(response), PAGE_SECONDS)
         return response
 
     return middleware

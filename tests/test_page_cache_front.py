@@ -234,3 +234,15 @@ def test_a_flood_of_one_off_searches_does_not_push_the_catalogues_pages_out(
         again = visit(client, PAGE)
     assert from_the_front(again)
     assert len(queries) == 1  # the version: nothing rendered again
+
+
+def test_a_changed_setting_shows_in_the_headers_the_front_kept(client, catalogue, settings):
+    """The card's frame-ancestors come from EMBED_ALLOWED_ORIGINS, read on every
+    request by the full path: the front forgets its copies when a setting changes."""
+    embed = PAGE + "embed/"
+    settings.EMBED_ALLOWED_ORIGINS = []
+    visit(client, embed)
+    assert from_the_front(visit(client, embed))
+    settings.EMBED_ALLOWED_ORIGINS = ["https://intranet.example.nhs.uk"]
+    again = visit(client, embed)
+    assert "frame-ancestors https://intranet.example.nhs.uk" in again["Content-Security-Policy"]
