@@ -61,7 +61,7 @@ test-fast: $(VENV)/.installed-test
 	$(BIN)/pytest -m "not browser and not faults"
 
 # The performance benchmark (bench/README.md): never part of `make test`. Needs wrk
-# (apt-get install wrk); takes about five minutes. BENCH_ARGS="--n 12 1000" for a part.
+# (apt-get install wrk); takes about eight minutes. BENCH_ARGS="--n 12 1000" for a part.
 bench: $(VENV)/.installed
 	$(BIN)/python bench/run.py $(BENCH_ARGS)
 
