@@ -349,16 +349,25 @@ def median_run(runs):
     }
 
 
-def worker_rss_mb(master_pid):
-    """Resident memory of each gunicorn worker (the master's children), in MiB."""
-    sizes = []
+def workers(master_pid):
+    """(/proc/PID directory, fields of its stat after the name) of each gunicorn
+    worker: the master's children."""
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) != master_pid:
-                continue
-            status = (stat.parent / "status").read_text()
+            if int(fields[1]) == master_pid:
+                yield stat.parent, fields
         except (OSError, IndexError, ValueError):
+            continue
+
+
+def worker_rss_mb(master_pid):
+    """Resident memory of each gunicorn worker, in MiB."""
+    sizes = []
+    for directory, _ in workers(master_pid):
+        try:
+            status = (directory / "status").read_text()
+        except OSError:
             continue
         m = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
         if m:
@@ -438,14 +447,7 @@ def serve(env, port, workers, logfile, tree=ROOT):
 
 def workers_cpu_seconds(master_pid):
     """CPU time (user + system) the gunicorn workers have used so far."""
-    ticks = 0
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-            if int(fields[1]) == master_pid:
-                ticks += int(fields[11]) + int(fields[12])
-        except (OSError, IndexError, ValueError):
-            continue
+    ticks = sum(int(fields[11]) + int(fields[12]) for _, fields in workers(master_pid))
     return ticks / os.sysconf("SC_CLK_TCK")
 
 

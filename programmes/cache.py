@@ -161,6 +161,16 @@ def _store(request: HttpRequest) -> BaseCache:
     return cache
 
 
+def _anonymous_read(request: HttpRequest) -> bool:
+    """A request the page cache may answer: a GET or HEAD without a session cookie
+    (an editor, who may preview drafts, always gets a freshly rendered page)."""
+    return (
+        settings.PUBLIC_PAGE_CACHE
+        and request.method in ("GET", "HEAD")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
 def _key(request: HttpRequest, version: str, variant: str = "") -> str:
     raw = f"{version}|{request.scheme}|{request.get_host()}|{request.get_full_path()}|{variant}"
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
@@ -176,6 +186,14 @@ def _cacheable(request: HttpRequest, response: HttpResponseBase) -> bool:
     )
 
 
+def _accepts_gzip(request: HttpRequest) -> bool:
+    return bool(ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+
+
+def _kept_attributes(response: HttpResponseBase) -> dict[str, Any]:
+    return {name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)}
+
+
 def _entry(response: HttpResponse) -> Entry:
     """What the cache keeps of a page: compressed once here, not on every visit.
     Public pages hold no secret, so compressing them gives BREACH nothing to find.
@@ -187,9 +205,7 @@ def _entry(response: HttpResponse) -> Entry:
         "headers": [(name, response[name]) for name in KEPT_HEADERS if response.has_header(name)],
         "etag": response["ETag"],
         "gzip": gzip.compress(response.content, compresslevel=6, mtime=0),
-        "attributes": {
-            name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
-        },
+        "attributes": _kept_attributes(response),
     }
 
 
@@ -197,7 +213,7 @@ def _response(entry: Entry, request: HttpRequest, key: str | None = None) -> Htt
     """The page from its entry. With the key it was cached under, so the front of
     the cache (front_of_page_cache) may keep it as the middleware finish it; a
     stale page is not given one."""
-    gzipped = bool(ACCEPTS_GZIP.search(request.headers.get("accept-encoding", "")))
+    gzipped = _accepts_gzip(request)
     content = entry["gzip"] if gzipped else gzip.decompress(entry["gzip"])
     response = HttpResponse(content, status=entry["status"])
     for name, value in entry["headers"]:
@@ -247,11 +263,7 @@ def cache_public_page(
 
     @wraps(view)
     def cached_view(request: "CatalogueRequest", *args: Any, **kwargs: Any) -> HttpResponse:
-        if (
-            not settings.PUBLIC_PAGE_CACHE
-            or request.method not in ("GET", "HEAD")
-            or settings.SESSION_COOKIE_NAME in request.COOKIES
-        ):
+        if not _anonymous_read(request):
             return view(request, *args, **kwargs)
         # One read of the version per request: the front's, if it made one.
         version = getattr(request, "front_version", None) or _read_version(request)
@@ -371,7 +383,7 @@ def front_of_page_cache(get_response: Callable[[HttpRequest], HttpResponseBase])
                 return _front_response(entry, request)
         response = get_response(request)
         kept = getattr(response, "page_cache_key", None)
-        if kept is not None and request.method == "GET" and _front_keeps(response):
+        if kept is not None and request.method == "GET" and _front_keeps(request, response):
             _store(request).set(_front(kept), _front_entry(response), PAGE_SECONDS)
         return response
 
@@ -381,12 +393,7 @@ def front_of_page_cache(get_response: Callable[[HttpRequest], HttpResponseBase])
 def _front_key(request: HttpRequest) -> str | None:
     """The view's cache key for this request, if the view caches its pages and the
     version can be read; None sends the request down the full path."""
-    if (
-        not settings.PUBLIC_PAGE_CACHE
-        or request.method not in ("GET", "HEAD")
-        or settings.SESSION_COOKIE_NAME in request.COOKIES
-        or not ACCEPTS_GZIP.search(request.headers.get("accept-encoding", ""))
-    ):
+    if not (_anonymous_read(request) and _accepts_gzip(request)):
         return None
     try:
         key_for = getattr(resolve(request.path_info).func, "page_cache_key_for", None)
@@ -401,11 +408,11 @@ def _front_key(request: HttpRequest) -> str | None:
     return cast(KeyFor, key_for)(request, version)
 
 
-def _front_keeps(response: HttpResponseBase) -> bool:
+def _front_keeps(request: HttpRequest, response: HttpResponseBase) -> bool:
+    """What the view's cache would keep, as the middleware finished it (a cookie
+    set on the way out counts too), in its gzipped form and never stale."""
     return (
-        response.status_code == 200
-        and not response.streaming
-        and not response.cookies
+        _cacheable(request, response)
         and response.get("Content-Encoding") == "gzip"
         and not response.has_header("Warning")
     )
@@ -416,9 +423,7 @@ def _front_entry(response: HttpResponseBase) -> FrontEntry:
         "status": response.status_code,
         "headers": list(response.items()),
         "content": cast(HttpResponse, response).content,
-        "attributes": {
-            name: getattr(response, name) for name in KEPT_ATTRIBUTES if hasattr(response, name)
-        },
+        "attributes": _kept_attributes(response),
     }
 
 

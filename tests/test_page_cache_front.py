@@ -5,7 +5,6 @@ every guarantee of the view's cache (an edit shows at once, editors and other
 clients take the full path, stale-if-error, searches counted)."""
 
 import gzip
-import time
 
 import pytest
 from django.core.management import call_command
@@ -19,6 +18,7 @@ from programmes.models import CatalogueVersion, Programme, SearchCount
 from programmes.version_listener import VersionListener
 from tests.conftest import sign_in
 from tests.test_stale_pages import table_gone
+from tests.test_version_listener import wait_for
 
 PAGE = "/programmes/active-bystander-training/"
 CACHED_PAGES = ["/", "/programmes/", "/programmes/?tag=wres", "/programmes/?q=bias", PAGE]
@@ -155,14 +155,6 @@ def test_the_front_steps_aside_when_the_version_cannot_be_read(client, committed
     assert not from_the_front(stale)
     assert stale["Warning"] == '110 - "Response is stale"'
     assert stale.content == fresh.content
-
-
-def wait_for(condition, seconds=10):
-    deadline = time.monotonic() + seconds
-    while not (result := condition()):
-        assert time.monotonic() < deadline, "not within the time"
-        time.sleep(0.01)
-    return result
 
 
 @pytest.fixture
